@@ -1,0 +1,23 @@
+package org.contrastive4j.inference.cli;
+
+import java.util.List;
+
+/** Main class of the deployment jar: {@code java -jar contrastive4j-inference.jar <command>}. */
+public final class InferenceCli {
+
+    private InferenceCli() {}
+
+    public static List<CliCommand> commands() {
+        return List.of();
+    }
+
+    public static int run(String[] args) {
+        return new CliRunner("c4j", "contrastive4j inference (ONNX Runtime): embeddings, k-NN indexes and classification.",
+                commands(), System.out, System.err).run(args);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args));
+    }
+}
