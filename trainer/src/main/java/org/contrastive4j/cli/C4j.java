@@ -11,7 +11,7 @@ public final class C4j {
     private C4j() {}
 
     static List<CliCommand> commands() {
-        return List.of();
+        return List.of(new GoldenCommand());
     }
 
     public static void main(String[] args) {
