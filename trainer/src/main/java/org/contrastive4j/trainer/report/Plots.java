@@ -197,8 +197,49 @@ public final class Plots {
         }
         if (added == 0) {
             noData(chart);
+        } else {
+            avoidEquallySpacedTicks(chart);
+            chart.getStyler().setYAxisDecimalPattern(decimalPattern(lines));
         }
         return chart;
+    }
+
+    /** Enough decimals to tell ticks apart (about a fifth of the y span), always with a leading zero. */
+    static String decimalPattern(List<Line> lines) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Line l : lines) {
+            for (double v : l.y()) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        double span = hi - lo;
+        if (!(span > 0)) {
+            span = Math.max(Math.abs(hi), 1e-12);
+        }
+        int decimals = (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span / 5))));
+        return decimals == 0 ? "#,##0" : "0." + "0".repeat(decimals);
+    }
+
+    /**
+     * XChart puts x ticks only on data positions when all x values are equally spaced (e.g. global steps), and then
+     * packs the labels until they touch. One invisible point between the first two x values disables that mode, so
+     * the usual round-number ticks are used.
+     */
+    private static void avoidEquallySpacedTicks(XYChart chart) {
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            double[] x = s.getXData();
+            if (x.length > 12) {
+                XYSeries hidden = chart.addSeries(" ", new double[] {x[0] + 0.37 * (x[1] - x[0])},
+                        new double[] {s.getYData()[0]});
+                hidden.setMarker(SeriesMarkers.NONE);
+                hidden.setShowInLegend(false);
+                return;
+            }
+        }
     }
 
     /** Scatter of 2-D points coloured by class; the legend lists class names (up to 20 classes). */
@@ -267,9 +308,8 @@ public final class Plots {
         chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsFont(new Font(FONT, Font.PLAIN, 12));
-        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
-        chart.getStyler().setLabelsFontColor(Color.DARK_GRAY);
-        chart.getStyler().setLabelsPosition(1.0);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(true);
+        chart.getStyler().setLabelsPosition(0.93);
         chart.getStyler().setYAxisDecimalPattern(valuePattern);
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setXAxisTitleVisible(false);
@@ -310,8 +350,7 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(xLabel == null ? "" : xLabel).yAxisTitle("test images").build();
         style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendVisible(legend);
         chart.getStyler().setXAxisMin(range[0]);
         chart.getStyler().setXAxisMax(range[1]);
@@ -351,8 +390,7 @@ public final class Plots {
             }
             x[x.length - 1] = range[1];
             double median = Stats.median(d.values());
-            long n = java.util.Arrays.stream(d.values()).filter(Double::isFinite).count();
-            String name = uniqueName(chart, d.name() + " (n=" + n + ")");
+            String name = uniqueName(chart, d.name());
             XYSeries s = chart.addSeries(name, x, y);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
             s.setMarker(SeriesMarkers.NONE);
@@ -360,8 +398,7 @@ public final class Plots {
             s.setLineWidth(1.2f);
             s.setFillColor(translucent(c));
             if (Double.isFinite(median)) {
-                XYSeries m = chart.addSeries(uniqueName(chart, "median " + d.name() + " = "
-                        + String.format(java.util.Locale.ROOT, "%.3f", median)),
+                XYSeries m = chart.addSeries(uniqueName(chart, "median " + String.format(java.util.Locale.ROOT, "%.3f", median)),
                         new double[] {median, median}, new double[] {0, Math.max(1, top) * 1.05});
                 m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 m.setMarker(SeriesMarkers.NONE);
@@ -431,6 +468,7 @@ public final class Plots {
         s.setChartTitleBoxVisible(false);
         s.setChartPadding(14);
         s.setAxisTickMarkLength(4);
+        s.setLegendSeriesLineLength(28);
         s.setPlotMargin(4);
     }
 

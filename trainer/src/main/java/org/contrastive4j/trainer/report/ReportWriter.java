@@ -47,10 +47,11 @@ public final class ReportWriter {
         List<String> images = new ArrayList<>();
 
         Plots.overlaidHistogram(reportDir.resolve(SIMILARITY),
-                "Test images: similarity to nearest training image of the same class vs. another class",
-                "cosine similarity", List.of(
-                        new Plots.Distribution("target (same class)", Stats.toDouble(d.target()), Plots.TARGET),
-                        new Plots.Distribution("noise (other class)", Stats.toDouble(d.noise()), Plots.NOISE)));
+                "Target vs. noise similarity (median gap " + Html.num(d.medianGap(), 3) + ")",
+                "cosine similarity of each test image to its nearest training image of the same / another class",
+                List.of(
+                        new Plots.Distribution("target", Stats.toDouble(d.target()), Plots.TARGET),
+                        new Plots.Distribution("noise", Stats.toDouble(d.noise()), Plots.NOISE)));
         images.add(SIMILARITY);
 
         List<Plots.Panel> panels = new ArrayList<>();
