@@ -26,7 +26,7 @@ public final class RunArtifacts {
         var data = session.data();
         int n = Math.min(64, data.evalQuery().size());
         float[] real = data.evalQuery().head(n).values().clone();
-        data.normalization().applyInPlace(real, n, data.evalQuery().sampleShape());
+        EmbeddingExtractor.normalize(data.normalization(), real, n, data.evalQuery().sampleShape());
         ExportOptions options = ExportOptions.builder()
                 .metadata(session.provenance())
                 .realBatch(real, n)
@@ -106,7 +106,7 @@ public final class RunArtifacts {
                 .test(result.testEmbeddings(), data.evalQuery().labels())
                 .accuracies(Map.of("nn1_acc", result.scores().nn1Acc(), "knn_acc", result.scores().knnAcc(),
                         "linear_probe_acc", result.scores().linearProbeAcc()))
-                .confusion(result.scores().confusion())
+                .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
                 .summary(result.summary())
                 .build();

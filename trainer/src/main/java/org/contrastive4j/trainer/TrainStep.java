@@ -88,7 +88,7 @@ public final class TrainStep {
     private void zeroGradients() {
         for (Optimizer.Param p : params) {
             try (NDArray g = p.value().getGradient()) {
-                g.fillI(0);
+                g.muli(0f);
             }
         }
     }

@@ -86,9 +86,10 @@ public final class TrainingSession implements AutoCloseable {
         }
         this.device = devices.get(0);
         boolean balanced = config.sampler().equals("balanced") || (config.sampler().equals("auto") && loss.supervised());
-        this.sampler = balanced ? BatchSampler.classBalanced(data.train().labels(), config.batchSize(),
+        this.sampler = balanced ? new org.contrastive4j.trainer.data.ClassBalancedSampler(data.train().labels(),
+                        data.train().classNames().size(), config.batchSize(),
                         samplesPerClass(config.batchSize(), config.samplesPerClass(), data.train()), config.seed())
-                : BatchSampler.random(data.train().size(), config.batchSize(), config.seed());
+                : new org.contrastive4j.trainer.data.RandomBatchSampler(data.train().size(), config.batchSize(), config.seed());
         int spe = sampler.stepsPerEpoch();
         long planned = (long) config.epochs() * spe;
         this.totalSteps = config.maxSteps() > 0 ? Math.min(config.maxSteps(), planned) : planned;
@@ -214,8 +215,9 @@ public final class TrainingSession implements AutoCloseable {
         double imagesPerSecond = 0;
         try (MetricsLog metrics = resumed ? MetricsLog.resume(runDir.resolve("metrics.jsonl"), globalStep)
                 : MetricsLog.create(runDir.resolve("metrics.jsonl"));
-                BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(), data.normalization(),
-                        config.views(), config.seed(), (int) (globalStep / spe), (int) (globalStep % spe), loaderThreads())) {
+                BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(),
+                        new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
+                        (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
             Progress progress = new Progress(out, Progress.isTerminal(), totalSteps, spe, globalStep);
             double epochLossSum = 0;
             int epochLossCount = 0;
@@ -330,7 +332,7 @@ public final class TrainingSession implements AutoCloseable {
             preset = data.train().sampleShape().length == 3
                     ? (data.train().sampleShape()[0] == 3 ? "rgb-default" : "grayscale-default") : "none";
         }
-        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape());
+        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape(), data.normalization());
     }
 
     private int loaderThreads() {
