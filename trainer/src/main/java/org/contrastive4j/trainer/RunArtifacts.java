@@ -12,6 +12,7 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.inference.util.AtomicFiles;
 import org.contrastive4j.trainer.eval.Evaluation;
+import org.contrastive4j.trainer.eval.EmbeddingExtractor;
 import org.contrastive4j.trainer.report.ReportInputs;
 import org.contrastive4j.trainer.report.ReportWriter;
 import org.contrastive4j.trainer.report.TrainingCurves;
