@@ -155,8 +155,10 @@ class GradCacheStepTest {
         Trace cached = train(false, loss, devices, chunks, 3);
         assertSameTrace(plain, cached, 2e-5);
         // Not vacuous: the weights moved, and the gradients are not zero.
-        float[] initial = TinyEncoder.values(TinyEncoder.create(NDManager.newBaseManager(CPU, "PyTorch"), false, 7)).get(0);
-        assertNotEquals(initial[0], plain.finalValues().get(0)[0]);
+        try (NDManager m = NDManager.newBaseManager(CPU, "PyTorch")) {
+            float[] initial = TinyEncoder.values(TinyEncoder.create(m, false, 7)).get(0);
+            assertNotEquals(initial[0], plain.finalValues().get(0)[0]);
+        }
         double norm = 0;
         for (float g : plain.gradients().get(0).get(0)) {
             norm += g * g;
