@@ -44,6 +44,8 @@ public final class TrainStep implements Step {
         this.ps = new ParameterStore(manager, false);
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
+                // Arrays loaded from a checkpoint do not require a gradient yet (only initialize() marks them).
+                p.getValue().getArray().setRequiresGradient(true);
                 params.add(new Optimizer.Param(p.getKey(), p.getValue().getArray()));
             }
         }

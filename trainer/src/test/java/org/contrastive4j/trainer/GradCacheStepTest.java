@@ -253,6 +253,25 @@ class GradCacheStepTest {
     }
 
     @Test
+    void trainsABlockWhoseArraysDoNotRequireGradientYet() {
+        // As after ModelCheckpoint.load: the arrays hold values but were never marked for autograd.
+        ContrastiveLoss loss = LossRegistry.create("supcon", Map.of());
+        try (NDManager m = NDManager.newBaseManager(CPU, "PyTorch"); Recording opt = new Recording(m)) {
+            TinyEncoder block = TinyEncoder.create(m, true, 3);
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                p.getValue().getArray().setRequiresGradient(false);
+            }
+            float[] before = TinyEncoder.values(block).get(0);
+            try (GradCacheStep step = new GradCacheStep(block, loss, opt, m, replicas(2), 0, 2)) {
+                Batch b = batch(9);
+                double l = step.run(b.x(), b.labels(), VIEWS, SHAPE, 0.1f);
+                assertTrue(Double.isFinite(l));
+            }
+            assertNotEquals(before[0], TinyEncoder.values(block).get(0)[0]);
+        }
+    }
+
+    @Test
     void shardsAreContiguousBalancedAndSpreadOverReplicas() {
         List<Shards.Shard> s = Shards.plan(11, 4, 2);
         assertEquals(List.of(new Shards.Shard(0, 3, 0), new Shards.Shard(3, 6, 0), new Shards.Shard(6, 9, 1),
