@@ -89,10 +89,6 @@ public abstract class AbstractContrastiveLoss implements SimilarityLoss {
                 labels.tempAttach(sub);
             }
             NDArray result = body.run();
-            // Scalar arithmetic on a 0-d tensor promotes float32 to float64 in PyTorch; hand back the input's dtype.
-            if (result.getDataType() != input.getDataType()) {
-                result = result.toType(input.getDataType(), false);
-            }
             result.attach(parent);
             return result;
         }
