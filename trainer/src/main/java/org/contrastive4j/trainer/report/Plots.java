@@ -379,16 +379,22 @@ public final class Plots {
             Color c = d.color() != null ? d.color() : color(i);
             double[] counts = allCounts.get(i);
             // An explicit step outline (two points per bin edge) rendered as a filled area.
+            // Edges computed once, the last pinned to the range end: XChart rejects any x that decreases.
+            double[] edges = new double[HISTOGRAM_BINS + 1];
+            for (int b = 0; b < HISTOGRAM_BINS; b++) {
+                edges[b] = range[0] + b * width1;
+            }
+            edges[HISTOGRAM_BINS] = range[1];
             double[] x = new double[2 * HISTOGRAM_BINS + 2];
             double[] y = new double[x.length];
-            x[0] = range[0];
+            x[0] = edges[0];
             for (int b = 0; b < HISTOGRAM_BINS; b++) {
-                x[2 * b + 1] = range[0] + b * width1;
+                x[2 * b + 1] = edges[b];
                 y[2 * b + 1] = counts[b];
-                x[2 * b + 2] = range[0] + (b + 1) * width1;
+                x[2 * b + 2] = edges[b + 1];
                 y[2 * b + 2] = counts[b];
             }
-            x[x.length - 1] = range[1];
+            x[x.length - 1] = edges[HISTOGRAM_BINS];
             double median = Stats.median(d.values());
             String name = uniqueName(chart, d.name());
             XYSeries s = chart.addSeries(name, x, y);
