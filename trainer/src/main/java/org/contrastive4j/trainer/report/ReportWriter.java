@@ -31,7 +31,7 @@ public final class ReportWriter {
     public static final String CONFUSION = "confusion.png";
     public static final String PCA = "pca.png";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
     private ReportWriter() {}
 
