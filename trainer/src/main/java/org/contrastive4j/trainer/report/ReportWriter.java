@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.contrastive4j.inference.util.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's report folder: {@code index.html} (self-contained: inline CSS, no scripts, images referenced by bare
@@ -31,6 +33,7 @@ public final class ReportWriter {
     public static final String CONFUSION = "confusion.png";
     public static final String PCA = "pca.png";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
     private ReportWriter() {}
@@ -41,8 +44,13 @@ public final class ReportWriter {
 
     public static Written write(Path reportDir, ReportInputs in) throws IOException {
         int numClasses = in.classNames().size();
+        long t0 = System.nanoTime();
         EmbeddingDiagnostics d = EmbeddingDiagnostics.compute(in.trainEmbeddings(), in.trainLabels(),
                 in.testEmbeddings(), in.testLabels(), numClasses);
+        LOG.info("target/noise similarities of {} test vs {} train embeddings in {} s: median gap {}",
+                in.testLabels().length, in.trainLabels().length, Html.num((System.nanoTime() - t0) / 1e9, 1),
+                Html.num(d.medianGap(), 4));
+        long t1 = System.nanoTime();
         Files.createDirectories(reportDir);
         List<String> images = new ArrayList<>();
 
@@ -100,6 +108,7 @@ public final class ReportWriter {
             images.addAll(curves.keySet());
         }
 
+        LOG.info("report charts in {} s", Html.num((System.nanoTime() - t1) / 1e9, 1));
         JsonObject json = json(in, d, confusion, confusionSource, projection, log, images);
         Path jsonPath = reportDir.resolve(JSON);
         AtomicFiles.writeString(jsonPath, GSON.toJson(json) + "\n");
