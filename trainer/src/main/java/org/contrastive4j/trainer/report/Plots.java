@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -488,10 +487,5 @@ public final class Plots {
             throw new IOException("no PNG writer available to write " + png);
         }
         AtomicFiles.writeBytes(png, bytes.toByteArray());
-    }
-
-    /** Copy of a map with stable iteration order (callers may pass any map). */
-    static <V> Map<String, V> ordered(Map<String, V> map) {
-        return new LinkedHashMap<>(map);
     }
 }
