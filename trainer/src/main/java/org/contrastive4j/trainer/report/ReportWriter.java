@@ -33,6 +33,7 @@ public final class ReportWriter {
     public static final String CONFUSION = "confusion.png";
     public static final String PCA = "pca.png";
 
+    private static final int MAX_SCATTER_POINTS = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
@@ -93,10 +94,21 @@ public final class ReportWriter {
         if (in.testEmbeddings().length >= 2) {
             projection = Pca.project2d(in.testEmbeddings());
             double[] r = projection.explainedVarianceRatio();
-            Plots.scatter(reportDir.resolve(PCA), "Test embeddings, first two principal components",
+            // Beyond a few thousand points the scatter is one blob; a fixed stride keeps it readable and stable.
+            int n = in.testLabels().length;
+            int stride = (n + MAX_SCATTER_POINTS - 1) / MAX_SCATTER_POINTS;
+            int shown = (n + stride - 1) / stride;
+            float[][] points = new float[shown][];
+            int[] labels = new int[shown];
+            for (int i = 0; i < shown; i++) {
+                points[i] = projection.points()[i * stride];
+                labels[i] = in.testLabels()[i * stride];
+            }
+            Plots.scatter(reportDir.resolve(PCA), "Test embeddings, first two principal components"
+                            + (stride > 1 ? String.format(Locale.ROOT, " (%,d of %,d shown)", shown, n) : ""),
                     String.format(Locale.ROOT, "PC1 (%.1f%% of variance)", 100 * r[0]),
                     String.format(Locale.ROOT, "PC2 (%.1f%% of variance)", 100 * r[1]),
-                    projection.points(), in.testLabels(), in.classNames());
+                    points, labels, in.classNames());
             images.add(PCA);
         }
 
