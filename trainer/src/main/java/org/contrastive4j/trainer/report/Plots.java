@@ -168,6 +168,54 @@ public final class Plots {
         writeChart(png, lineChart(title, xLabel, yLabel, lines));
     }
 
+    /**
+     * Lines on two y axes (left and right) sharing the x axis, for quantities of different scale such as the
+     * repulsion meter's mean and fraction. Falls back to one axis when either side is empty.
+     */
+    public static void dualAxisLines(Path png, String title, String xLabel, String leftLabel, List<Line> left,
+                                     String rightLabel, List<Line> right) throws IOException {
+        if (left.isEmpty() || right.isEmpty()) {
+            lines(png, title, xLabel, left.isEmpty() ? rightLabel : leftLabel, left.isEmpty() ? right : left);
+            return;
+        }
+        List<Line> all = new ArrayList<>(left);
+        all.addAll(right);
+        XYChart chart = lineChart(title, xLabel, leftLabel, all);
+        for (Line l : right) {
+            XYSeries s = chart.getSeriesMap().get(l.name());
+            if (s != null) {
+                s.setYAxisGroup(1);
+            }
+        }
+        chart.setYAxisGroupTitle(0, leftLabel);
+        chart.setYAxisGroupTitle(1, rightLabel);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().putYAxisGroupDecimalPatternMap(0, decimalPattern(left));
+        chart.getStyler().putYAxisGroupDecimalPatternMap(1, decimalPattern(right));
+        // Meters read from zero: "about zero" must look like zero, not like a noisy curve on a zoomed axis.
+        if (allNonNegative(left) && allNonNegative(right)) {
+            chart.getStyler().setYAxisMin(0, 0.0);
+            chart.getStyler().setYAxisMin(1, 0.0);
+            // An all-zero side (SINCERE's meter) gets a [0, 1] axis instead of a single tick.
+            if (maxY(left) == 0) {
+                chart.getStyler().setYAxisMax(0, 1.0);
+            }
+            if (maxY(right) == 0) {
+                chart.getStyler().setYAxisMax(1, 1.0);
+            }
+        }
+        writeChart(png, chart);
+    }
+
+    private static double maxY(List<Line> lines) {
+        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(Double::isFinite).max()
+                .orElse(0);
+    }
+
+    private static boolean allNonNegative(List<Line> lines) {
+        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).allMatch(v -> !(v < 0));
+    }
+
     static XYChart lineChart(String title, String xLabel, String yLabel, List<Line> lines) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
@@ -199,6 +247,10 @@ public final class Plots {
         } else {
             avoidEquallySpacedTicks(chart);
             chart.getStyler().setYAxisDecimalPattern(decimalPattern(lines));
+            if (allNonNegative(lines) && maxY(lines) == 0) {
+                chart.getStyler().setYAxisMin(0.0);
+                chart.getStyler().setYAxisMax(1.0);
+            }
         }
         return chart;
     }
@@ -217,7 +269,7 @@ public final class Plots {
         }
         double span = hi - lo;
         if (!(span > 0)) {
-            span = Math.max(Math.abs(hi), 1e-12);
+            span = hi == 0 || !Double.isFinite(hi) ? 1 : Math.abs(hi);
         }
         int decimals = (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span / 5))));
         return decimals == 0 ? "#,##0" : "0." + "0".repeat(decimals);

@@ -97,6 +97,19 @@ class PlotsTest {
     }
 
     @Test
+    void dualAxisLinesRenderIncludingAllZeroSeries() throws Exception {
+        double[] epochs = {1, 2, 3};
+        Path png = dir.resolve("dual.png");
+        Plots.dualAxisLines(png, "meter", "epoch", "mean", List.of(Plots.Line.of("mean", epochs,
+                new double[] {0, 0, 0})), "fraction", List.of(Plots.Line.of("fraction", epochs,
+                new double[] {0, 0, 0})));
+        PngAssert.png(png, Plots.WIDTH, Plots.HEIGHT);
+        Plots.dualAxisLines(png, "meter", "epoch", "mean", List.of(), "fraction",
+                List.of(Plots.Line.of("fraction", epochs, new double[] {0.5, 0.4, 0.3})));
+        PngAssert.png(png, Plots.WIDTH, Plots.HEIGHT);
+    }
+
+    @Test
     void linePatternHasEnoughDecimals() {
         assertEquals("0.000", Plots.decimalPattern(List.of(Plots.Line.of("r", new double[] {1, 2},
                 new double[] {0.0, 0.028}))));
