@@ -325,8 +325,16 @@ public final class ReportWriter {
         }
         if (v instanceof Double || v instanceof Float) {
             double x = ((Number) v).doubleValue();
-            return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.valueOf((long) x)
-                    : String.format(Locale.ROOT, "%.6g", x);
+            if (!Double.isFinite(x)) {
+                return String.valueOf(x);
+            }
+            if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+                return String.valueOf((long) x);
+            }
+            // Shortest exact decimal for ordinary magnitudes (0.1 stays "0.1"), scientific otherwise.
+            return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9
+                    ? java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString()
+                    : String.format(Locale.ROOT, "%.4g", x);
         }
         if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v.getClass().isArray()) {
             return GSON.toJson(v).replaceAll("\\s*\\n\\s*", " ");

@@ -31,6 +31,7 @@ class ReportWriterTest {
                 .accuracy("nn1_acc", 0.8125)
                 .accuracy("linear_probe_acc", 0.84375)
                 .config(Map.of("loss", "sincere", "seed", 42))
+                .config("temperature", 0.1)
                 .summary("wall_time_s", 12.5);
     }
 
@@ -88,6 +89,8 @@ class ReportWriterTest {
         assertTrue(page.contains("81.25%"), "1-NN accuracy not on page");
         assertTrue(page.contains("linear-probe accuracy"));
         assertTrue(page.contains("<td class=\"l\">sincere</td>"), "config table missing");
+        assertTrue(page.contains("<td class=\"l\">0.1</td>"), "temperature not shown as 0.1");
+        assertTrue(page.contains("<td class=\"l\">12.5</td>"), "wall time not shown as 12.5");
 
         // the folder is self-contained: copied elsewhere, every link still resolves
         Path copy = dir.resolve("elsewhere");
