@@ -79,4 +79,25 @@ class ComparisonWriterTest {
         assertFalse(Files.exists(dir.resolve(ComparisonWriter.TIME)));
         PngAssert.checkLinks(dir.resolve(ComparisonWriter.HTML));
     }
+
+    @Test
+    void runResultFromRunDirReadsReportAndMetrics() throws Exception {
+        Path run = dir.resolve("run");
+        SyntheticRun data = SyntheticRun.generate(9, 3, 30, 10, 8, 1.0);
+        Files.createDirectories(run);
+        SyntheticRun.writeMetrics(run.resolve("metrics.jsonl"), 3, 3, 5, 3.0, 1.0);
+        ReportWriter.Written w = ReportWriter.write(run.resolve("report"), ReportInputs.builder().runName("r")
+                .classNames(SyntheticRun.classNames(3)).train(data.train, data.trainLabels)
+                .test(data.test, data.testLabels).accuracy("nn1_acc", 0.75).build());
+        RunResult r = RunResult.fromRunDir("supcon", run);
+        assertEquals("supcon", r.loss());
+        assertEquals(0.75, r.metric("nn1_acc")); // the report's final number wins over the log's last epoch
+        assertEquals(w.diagnostics().medianGap(), r.metric("median_gap"), 1e-12);
+        MetricsLog log = MetricsLog.read(run.resolve("metrics.jsonl"));
+        assertEquals(log.lastEpochValue("repulsion_mean"), r.metric("repulsion_mean"));
+        assertEquals(log.lastEpochValue("knn_acc"), r.metric("knn_acc"));
+        assertEquals(log.lastEpochValue("time_s"), r.metric("seconds"));
+        assertEquals(run.resolve("report"), r.reportDir());
+        assertThrows(java.io.IOException.class, () -> RunResult.fromRunDir("x", dir.resolve("empty")));
+    }
 }
