@@ -39,6 +39,9 @@ public final class Devices {
                     throw new IllegalArgumentException("--device " + spec + ": '" + id + "' is not a GPU number");
                 }
                 requireGpus(gpus, n + 1, spec);
+                if (devices.contains(Device.gpu(n))) {
+                    throw new IllegalArgumentException("--device " + spec + ": GPU " + n + " is listed twice");
+                }
                 devices.add(Device.gpu(n));
             }
             return List.copyOf(devices);

@@ -12,6 +12,7 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.inference.util.AtomicFiles;
 import org.contrastive4j.trainer.eval.Evaluation;
+import org.contrastive4j.trainer.eval.EmbeddingExtractor;
 import org.contrastive4j.trainer.report.ReportInputs;
 import org.contrastive4j.trainer.report.ReportWriter;
 import org.contrastive4j.trainer.report.TrainingCurves;
@@ -26,7 +27,7 @@ public final class RunArtifacts {
         var data = session.data();
         int n = Math.min(64, data.evalQuery().size());
         float[] real = data.evalQuery().head(n).values().clone();
-        data.normalization().applyInPlace(real, n, data.evalQuery().sampleShape());
+        EmbeddingExtractor.normalize(data.normalization(), real, n, data.evalQuery().sampleShape());
         ExportOptions options = ExportOptions.builder()
                 .metadata(session.provenance())
                 .realBatch(real, n)
@@ -106,7 +107,7 @@ public final class RunArtifacts {
                 .test(result.testEmbeddings(), data.evalQuery().labels())
                 .accuracies(Map.of("nn1_acc", result.scores().nn1Acc(), "knn_acc", result.scores().knnAcc(),
                         "linear_probe_acc", result.scores().linearProbeAcc()))
-                .confusion(result.scores().confusion())
+                .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
                 .summary(result.summary())
                 .build();

@@ -45,6 +45,7 @@ public record TrainConfig(
         double clipGradNorm,
         long seed,
         String device,
+        int gradCacheChunks,
         int threads,
         int loaderThreads,
         String augment,
@@ -123,6 +124,10 @@ public record TrainConfig(
         oneOf("sampler", sampler, "auto", "random", "balanced");
         oneOf("model", model, "small-cnn", "mlp", "resnet18");
         require(samplesPerClass >= 0, "samples_per_class must be >= 0 (0 = auto)");
+        require(gradCacheChunks >= 0, "grad_cache_chunks must be >= 0 (0 = off), got " + gradCacheChunks);
+        require(gradCacheChunks == 0 || (long) batchSize * views >= 2L * gradCacheChunks, "grad_cache_chunks "
+                + gradCacheChunks + " needs at least 2 rows per chunk, but a batch has " + (long) batchSize * views
+                + " rows (batch_size x views)");
     }
 
     private static void require(boolean ok, String message) {

@@ -63,6 +63,9 @@ public final class TrainOptions {
             new Field("clip_grad_norm", 0.0, "clip the global gradient norm to this value (0 = off)"),
             new Field("seed", 42L, "random seed (data order, augmentation, initialisation)"),
             new Field("device", "auto", "auto, cpu, gpu, gpu:N, or gpu:0,1 (several GPUs)"),
+            new Field("grad_cache_chunks", 0, "split each batch into N chunks forwarded one at a time (GradCache: the loss "
+                    + "still sees the whole batch; bounds activation memory); 0 = off. Several GPUs always shard this way, "
+                    + "with at least one chunk per GPU"),
             new Field("threads", 0, "PyTorch intra-op threads (0 = all cores)"),
             new Field("loader_threads", 0, "augmentation threads (0 = cores - 1, at least 1)"),
             new Field("augment", "auto", "augmentation preset: auto, grayscale-default, rgb-default, none"),

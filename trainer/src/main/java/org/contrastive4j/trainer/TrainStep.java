@@ -23,7 +23,7 @@ import org.contrastive4j.trainer.optim.Optimizer;
  * clipping, update, zeroed gradients. Every intermediate lives in a per-step manager that is closed at the end, so a long
  * run holds no more native memory than one step needs.
  */
-public final class TrainStep {
+public final class TrainStep implements Step {
 
     private final Block block;
     private final ContrastiveLoss loss;
@@ -54,6 +54,7 @@ public final class TrainStep {
      *
      * @return the loss before the update
      */
+    @Override
     public double run(float[] x, int[] labels, int views, int[] sampleShape, float lr) {
         try (NDManager scope = manager.newSubManager(device)) {
             NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(TrainingSession.prepend((long) views * labels.length, sampleShape)));
@@ -80,6 +81,7 @@ public final class TrainStep {
     }
 
     /** Projections of {@code x} in inference mode (no gradient), as an array owned by {@code scope}. */
+    @Override
     public NDArray project(NDManager scope, float[] x, int rows, int[] sampleShape) {
         NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(TrainingSession.prepend(rows, sampleShape)));
         return block.forward(ps, new NDList(input), false).get(1);
@@ -88,7 +90,7 @@ public final class TrainStep {
     private void zeroGradients() {
         for (Optimizer.Param p : params) {
             try (NDArray g = p.value().getGradient()) {
-                g.fillI(0);
+                g.muli(0f);
             }
         }
     }

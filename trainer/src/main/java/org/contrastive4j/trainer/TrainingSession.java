@@ -62,10 +62,11 @@ public final class TrainingSession implements AutoCloseable {
     private final TrainingData data;
     private final ContrastiveLoss loss;
     private final Device device;
+    private final List<Device> devices;
     private final NDManager manager;
     private final EncoderBlock block;
     private final Optimizer optimizer;
-    private final TrainStep trainStep;
+    private final Step trainStep;
     private final BatchSampler sampler;
     private final LrSchedule schedule;
     private final long totalSteps;
@@ -79,16 +80,13 @@ public final class TrainingSession implements AutoCloseable {
         DjlRuntime.offline();
         this.data = TrainingData.load(config);
         this.loss = LossRegistry.create(config.loss(), config.lossParams());
-        List<Device> devices = Devices.resolve(config.device());
-        if (devices.size() > 1) {
-            throw new IllegalArgumentException("--device " + config.device() + ": several GPUs are not supported by this build yet; "
-                    + "use one GPU (gpu:N)");
-        }
+        this.devices = Devices.resolve(config.device());
         this.device = devices.get(0);
         boolean balanced = config.sampler().equals("balanced") || (config.sampler().equals("auto") && loss.supervised());
-        this.sampler = balanced ? BatchSampler.classBalanced(data.train().labels(), config.batchSize(),
+        this.sampler = balanced ? new org.contrastive4j.trainer.data.ClassBalancedSampler(data.train().labels(),
+                        data.train().classNames().size(), config.batchSize(),
                         samplesPerClass(config.batchSize(), config.samplesPerClass(), data.train()), config.seed())
-                : BatchSampler.random(data.train().size(), config.batchSize(), config.seed());
+                : new org.contrastive4j.trainer.data.RandomBatchSampler(data.train().size(), config.batchSize(), config.seed());
         int spe = sampler.stepsPerEpoch();
         long planned = (long) config.epochs() * spe;
         this.totalSteps = config.maxSteps() > 0 ? Math.min(config.maxSteps(), planned) : planned;
@@ -107,7 +105,8 @@ public final class TrainingSession implements AutoCloseable {
             block.initialize(manager, DataType.FLOAT32, new Shape(prepend(1, data.train().sampleShape())));
             this.optimizer = newOptimizer();
         }
-        this.trainStep = new TrainStep(block, loss, optimizer, manager, device, config.clipGradNorm());
+        // Several devices, or chunks on one, go through GradCache so that the loss always sees the global batch.
+        this.trainStep = Step.create(block, loss, optimizer, manager, devices, config.clipGradNorm(), config.gradCacheChunks());
     }
 
     /** Starts a new run in {@code config.out()}. */
@@ -209,13 +208,14 @@ public final class TrainingSession implements AutoCloseable {
         out.printf(Locale.ROOT, "data: %s (train %d, eval %d x %d)%n", data.description(), data.train().size(),
                 data.evalQuery().size(), data.evalReference().size());
         out.printf(Locale.ROOT, "model %s, loss %s %s, device %s (%s), %d steps (%d per epoch, batch %d x %d views)%s%n",
-                config.model(), loss.name(), loss.params(), device, DjlRuntime.describe(), totalSteps, spe, config.batchSize(),
+                config.model(), loss.name(), loss.params(), describeDevices(), DjlRuntime.describe(), totalSteps, spe, config.batchSize(),
                 config.views(), resumed ? ", resuming at step " + globalStep : "");
         double imagesPerSecond = 0;
         try (MetricsLog metrics = resumed ? MetricsLog.resume(runDir.resolve("metrics.jsonl"), globalStep)
                 : MetricsLog.create(runDir.resolve("metrics.jsonl"));
-                BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(), data.normalization(),
-                        config.views(), config.seed(), (int) (globalStep / spe), (int) (globalStep % spe), loaderThreads())) {
+                BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(),
+                        new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
+                        (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
             Progress progress = new Progress(out, Progress.isTerminal(), totalSteps, spe, globalStep);
             double epochLossSum = 0;
             int epochLossCount = 0;
@@ -287,7 +287,7 @@ public final class TrainingSession implements AutoCloseable {
             summary.put("loss_params", loss.params());
             summary.put("epochs", (double) globalStep / spe);
             summary.put("steps", globalStep);
-            summary.put("device", device.toString());
+            summary.put("device", describeDevices());
             summary.putAll(scores.asMap());
             summary.put("test_accuracy", scores.knnAcc());
             summary.put("img_per_s", imagesPerSecond);
@@ -330,7 +330,7 @@ public final class TrainingSession implements AutoCloseable {
             preset = data.train().sampleShape().length == 3
                     ? (data.train().sampleShape()[0] == 3 ? "rgb-default" : "grayscale-default") : "none";
         }
-        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape());
+        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape(), data.normalization());
     }
 
     private int loaderThreads() {
@@ -397,6 +397,12 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    /** The device, or the devices and the GradCache chunking, for logs and the summary. */
+    String describeDevices() {
+        String names = String.join(",", devices.stream().map(Device::toString).toList());
+        return trainStep instanceof GradCacheStep g ? names + " (grad cache, " + g.shards() + " shards)" : names;
+    }
+
     static long[] prepend(long first, int[] rest) {
         long[] s = new long[rest.length + 1];
         s[0] = first;
@@ -420,6 +426,7 @@ public final class TrainingSession implements AutoCloseable {
 
     @Override
     public void close() {
+        trainStep.close();
         optimizer.close();
         manager.close();
     }

@@ -41,7 +41,7 @@ public final class EmbeddingExtractor {
         for (int start = 0; start < n; start += batchSize) {
             int b = Math.min(batchSize, n - start);
             System.arraycopy(samples.values(), start * len, buf, 0, b * len);
-            norm.applyInPlace(buf, b, samples.sampleShape());
+            normalize(norm, buf, b, samples.sampleShape());
             shape[0] = b;
             try (NDManager scope = manager.newSubManager(device)) {
                 NDArray x = scope.create(FloatBuffer.wrap(buf, 0, b * len), new Shape(shape));
@@ -57,5 +57,17 @@ public final class EmbeddingExtractor {
             }
         }
         return result;
+    }
+
+    /** Normalises {@code n} consecutive samples of {@code sampleShape} in place. */
+    public static void normalize(Normalization norm, float[] x, int n, int[] sampleShape) {
+        int len = 1;
+        for (int d : sampleShape) {
+            len *= d;
+        }
+        int plane = len / norm.channels();
+        for (int i = 0; i < n; i++) {
+            norm.apply(x, i * len, x, i * len, plane);
+        }
     }
 }

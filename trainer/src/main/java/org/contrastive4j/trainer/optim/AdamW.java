@@ -43,7 +43,7 @@ public final class AdamW extends StatefulOptimizer {
         NDArray v = buffer("v", p);
         m.muli(beta1).addi(scratch(tmp, grad.mul(1 - beta1)));
         v.muli(beta2).addi(grad.square().muli(1 - beta2));
-        NDArray denom = scratch(tmp, v.div(c2)).sqrti().addi(epsilon);
+        NDArray denom = scratch(tmp, scratch(tmp, v.div(c2)).sqrt()).addi(epsilon);
         w.subi(scratch(tmp, m.mul(lr / c1)).divi(denom));
     }
 }

@@ -38,7 +38,7 @@ class OptimizerTest {
             }
             opt.step(List.of(new Optimizer.Param("w", w)), lr);
             try (NDArray g = w.getGradient()) {
-                g.fillI(0);
+                g.muli(0f);
             }
             if (t + 1 == stopAfter && saved != null) {
                 saved[0] = opt.saveState(m);
@@ -140,7 +140,7 @@ class OptimizerTest {
                     }
                     b.step(List.of(new Optimizer.Param("w", w)), 0.01f);
                     try (NDArray g = w.getGradient()) {
-                        g.fillI(0);
+                        g.muli(0f);
                     }
                 }
                 assertArrayEquals(uninterrupted, w.toFloatArray());
