@@ -110,11 +110,14 @@ def bench(fn, rows, dim=128, classes=10, warmup_s=2.0, measure_s=3.0):
     end = time.perf_counter() + warmup_s
     while time.perf_counter() < end:
         step()
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < measure_s or count < 3:
+    times, start = [], time.perf_counter()
+    while time.perf_counter() - start < measure_s or len(times) < 3:
+        t = time.perf_counter()
         step()
-        count += 1
-    return (time.perf_counter() - start) * 1e3 / count
+        times.append((time.perf_counter() - t) * 1e3)
+    times.sort()
+    # Median and mean: the median resists the other processes of a shared machine (compare with JMH's p0.50).
+    return times[len(times) // 2], sum(times) / len(times)
 
 
 def main():
@@ -124,10 +127,11 @@ def main():
     ap.add_argument("--losses", nargs="+", default=list(LOSSES))
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    print(f"torch {torch.__version__}, {a.threads} threads, float32, D=128, forward+backward ms/iter")
+    print(f"torch {torch.__version__}, {a.threads} threads, float32, D=128, forward+backward ms/iter (median, mean)")
     for name in a.losses:
         for rows in a.rows:
-            print(f"{name:10s} M={rows:5d} {bench(LOSSES[name], rows):9.3f} ms")
+            median, mean = bench(LOSSES[name], rows)
+            print(f"{name:10s} M={rows:5d} {median:9.3f} {mean:9.3f}", flush=True)
 
 
 if __name__ == "__main__":

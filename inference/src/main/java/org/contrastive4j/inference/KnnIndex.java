@@ -42,6 +42,7 @@ public final class KnnIndex {
     private static final int QUERY_BLOCK = 8;
     private static final int REF_BLOCK = 1024;
     private static final float WEIGHT_EPS = 1e-6f;
+    private static final int EUCLIDEAN_EXTRA_CANDIDATES = 8;
 
     private final Metric metric;
     private final int dim;
@@ -265,12 +266,15 @@ public final class KnnIndex {
     }
 
     private void searchBlock(float[] qs, float[] qNorms, int q0, int qb, int k, int[][] idx, float[][] dist) {
+        // The expansion |q|^2 + |r|^2 - 2 q.r cancels badly for close Euclidean pairs, so a few extra candidates are
+        // kept and re-ranked by exact distance.
+        int kc = metric == Metric.EUCLIDEAN ? Math.min(count, k + EUCLIDEAN_EXTRA_CANDIDATES) : k;
         float[] scores = new float[QUERY_BLOCK * REF_BLOCK];
-        float[][] best = new float[qb][k];
+        float[][] best = new float[qb][kc];
         for (float[] b : best) {
             Arrays.fill(b, Float.POSITIVE_INFINITY);
         }
-        int[][] bestIdx = new int[qb][k];
+        int[][] bestIdx = new int[qb][kc];
         for (int r0 = 0; r0 < count; r0 += REF_BLOCK) {
             int rb = Math.min(REF_BLOCK, count - r0);
             Arrays.fill(scores, 0, qb * REF_BLOCK, 0f);
@@ -291,19 +295,46 @@ public final class KnnIndex {
                 for (int j = 0; j < rb; j++) {
                     // Squared Euclidean via |q|^2 + |r|^2 - 2 q.r; for cosine (unit rows) this is 2 - 2 cos, same order.
                     float dd = qn + sqNorms[r0 + j] - 2f * scores[base + j];
-                    if (dd < bq[k - 1]) {
+                    if (dd < bq[kc - 1]) {
                         insert(bq, iq, dd, r0 + j);
                     }
                 }
             }
         }
         for (int q = 0; q < qb; q++) {
-            for (int j = 0; j < k; j++) {
-                float dd = Math.max(0f, best[q][j]);
-                best[q][j] = metric == Metric.COSINE ? dd / 2f : (float) Math.sqrt(dd);
+            for (int j = 0; j < kc; j++) {
+                best[q][j] = metric == Metric.COSINE ? Math.max(0f, best[q][j]) / 2f
+                        : exactEuclidean(qs, (q0 + q) * dim, bestIdx[q][j] * dim);
             }
-            idx[q0 + q] = bestIdx[q];
-            dist[q0 + q] = best[q];
+            if (metric == Metric.EUCLIDEAN) {
+                sortByDistance(best[q], bestIdx[q]);
+            }
+            idx[q0 + q] = Arrays.copyOf(bestIdx[q], k);
+            dist[q0 + q] = Arrays.copyOf(best[q], k);
+        }
+    }
+
+    private float exactEuclidean(float[] qs, int qOff, int rOff) {
+        double ss = 0;
+        for (int d = 0; d < dim; d++) {
+            double diff = (double) qs[qOff + d] - rows[rOff + d];
+            ss += diff * diff;
+        }
+        return (float) Math.sqrt(ss);
+    }
+
+    private static void sortByDistance(float[] d, int[] idx) {
+        for (int i = 1; i < d.length; i++) {
+            float dv = d[i];
+            int iv = idx[i];
+            int p = i;
+            while (p > 0 && (d[p - 1] > dv || (d[p - 1] == dv && idx[p - 1] > iv))) {
+                d[p] = d[p - 1];
+                idx[p] = idx[p - 1];
+                p--;
+            }
+            d[p] = dv;
+            idx[p] = iv;
         }
     }
 

@@ -111,7 +111,7 @@ public final class Cacr extends AbstractContrastiveLoss {
         NDManager m = cost.getManager();
         NDArray otherView = LossOps.notSelfMask(m, (int) views).reshape(views, views, 1);
         NDArray weights = LossOps.keepOrNegInf(cost.mul(tauPos), otherView).softmax(1);
-        return weights.mul(cost).sum().mul(alpha / (views * shape.get(2)));
+        return LossOps.scale(weights.mul(cost).sum(), alpha / (views * shape.get(2)));
     }
 
     /** @param cost [P, N, N]: d(z^x_i, z^y_j) for each view pair x &lt; y */
@@ -120,6 +120,6 @@ public final class Cacr extends AbstractContrastiveLoss {
         long n = shape.get(1);
         NDArray otherSample = LossOps.notSelfMask(cost.getManager(), (int) n).reshape(1, n, n);
         NDArray weights = LossOps.keepOrNegInf(cost.mul(-tauNeg), otherSample).softmax(2);
-        return weights.mul(cost).sum().mul(-beta / (shape.get(0) * n));
+        return LossOps.scale(weights.mul(cost).sum(), -beta / (shape.get(0) * n));
     }
 }

@@ -1,7 +1,6 @@
 package org.contrastive4j.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,20 +55,23 @@ public final class Mio extends AbstractContrastiveLoss {
 
     @Override
     protected NDArray lossOfSimilarities(NDArray s, NDArray labels, int views, long dim) {
-        DataType dt = s.getDataType();
         int rows = Math.toIntExact(s.getShape().get(0));
         long n = rows / 2;
         NDArray pairDiag = s.reshape(2, n, 2, n).diagonal(0, 1, 3); // [2, 2, N]: s(z^x_i, z^y_i)
         NDArray crossView = pairDiag.get(0, 1).concat(pairDiag.get(1, 0)); // both orders of each positive pair
         NDArray loss = LossOps.softplus(crossView.div(-tauPos)).mean();
         if (n > 1) {
-            NDArray negatives = LossOps.sameSampleMask(s.getManager(), rows, 2).logicalNot().toType(dt, false);
-            loss = loss.add(LossOps.softplus(s.div(tauNeg)).mul(negatives).sum().div(2.0 * n * (2 * n - 2)));
+            // Negatives are every pair except a row with itself and with its other view: sum all M² terms and
+            // subtract those 2M in O(M), instead of building and applying an [M, M] mask.
+            NDArray all = LossOps.softplus(s.div(tauNeg)).sum();
+            NDArray self = LossOps.softplus(pairDiag.get(0, 0).concat(pairDiag.get(1, 1)).div(tauNeg)).sum();
+            NDArray positives = LossOps.softplus(crossView.div(tauNeg)).sum();
+            loss = loss.add(LossOps.scale(all.sub(self).sub(positives), 1.0 / (2.0 * n * (2 * n - 2))));
         }
         if (lambda != 0) {
             // Σ_i ‖z⁰_i − z¹_i‖² = Σ_i (s⁰⁰_ii + s¹¹_ii − s⁰¹_ii − s¹⁰_ii)
             NDArray l2 = pairDiag.get(0, 0).add(pairDiag.get(1, 1)).sum().sub(crossView.sum());
-            loss = loss.add(l2.mul(lambda / (n * dim)));
+            loss = loss.add(LossOps.scale(l2, lambda / (n * dim)));
         }
         return loss;
     }

@@ -2,6 +2,7 @@ package org.contrastive4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -76,8 +77,14 @@ public final class NtXent extends AbstractContrastiveLoss {
     private static NDArray fromLogits(NDArray logits, int views) {
         NDManager m = logits.getManager();
         int rows = Math.toIntExact(logits.getShape().get(0));
-        NDArray notSelf = LossOps.notSelfMask(m, rows);
-        NDArray positives = LossOps.sameSampleMask(m, rows, views).logicalAnd(notSelf);
-        return PositiveLogSoftmax.loss(logits, notSelf, positives);
+        if (views == 1) {
+            return logits.sum().mul(0); // no anchor has a positive
+        }
+        NDArray logProb = LossOps.keepOrNegInf(logits, LossOps.notSelfMask(m, rows)).logSoftmax(1);
+        // The positives of row a are a + kN (mod M), k = 1..V−1: gather V−1 entries per row instead of masking M².
+        long n = rows / views;
+        NDArray offsets = m.arange(1, views).toType(DataType.INT64, false).mul(n).reshape(1, views - 1);
+        NDArray positives = m.arange(rows).toType(DataType.INT64, false).reshape(rows, 1).add(offsets).mod(rows);
+        return logProb.gather(positives, 1).mean().neg();
     }
 }

@@ -68,12 +68,13 @@ public final class Sincere extends AbstractContrastiveLoss {
         int rows = Math.toIntExact(logits.getShape().get(0));
         NDArray sameLabel = LossOps.sameLabelMask(labels, views);
         NDArray negatives = sameLabel.logicalNot();
-        NDArray positives = sameLabel.logicalXor(LossOps.selfMask(logits.getManager(), rows));
+        NDArray positives = sameLabel.logicalAnd(LossOps.notSelfMask(logits.getManager(), rows));
         NDArray negativeLse = LossOps.maskedLogSumExp(logits, negatives);
         // Constant weight of each positive pair: 1/(M·|P(a)|), and 0 for anchors without negatives (one-class
-        // batches), whose placeholder log-sum-exp must not count.
-        NDArray positiveCount = positives.sum(new int[] {1}, true).toType(dt, false).maximum(1);
-        NDArray hasNegative = negatives.sum(new int[] {1}, true).gt(0).toType(dt, false);
+        // batches), whose placeholder log-sum-exp must not count. |P(a)| = |same label| − 1, |N(a)| = M − |same|.
+        NDArray sameCount = sameLabel.sum(new int[] {1}, true).toType(dt, false);
+        NDArray positiveCount = sameCount.sub(1).maximum(1);
+        NDArray hasNegative = sameCount.lt(rows).toType(dt, false);
         NDArray weights = positives.toType(dt, false).mul(hasNegative.div(positiveCount.mul(rows)));
         return LossOps.softplus(negativeLse.sub(logits)).mul(weights).sum();
     }

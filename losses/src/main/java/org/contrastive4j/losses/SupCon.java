@@ -88,6 +88,6 @@ public final class SupCon extends AbstractContrastiveLoss {
         NDArray positives = LossOps.sameLabelMask(labels, views).logicalAnd(notSelf);
         NDArray loss = PositiveLogSoftmax.loss(logits, notSelf, positives);
         double scale = scale();
-        return scale == 1.0 ? loss : loss.mul(scale);
+        return scale == 1.0 ? loss : LossOps.scale(loss, scale);
     }
 }

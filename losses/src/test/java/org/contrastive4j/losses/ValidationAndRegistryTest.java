@@ -76,15 +76,20 @@ class ValidationAndRegistryTest {
 
     @Test
     void computeKeepsOnlyItsResultInTheCallersManager() {
-        for (String name : LossRegistry.names()) {
+        for (String name : List.of("nt_xent", "sincere", "cacr", "mio", "dystress", "supcon-base")) {
             try (NDManager m = NDManager.newBaseManager(null, "PyTorch")) {
                 NDArray x = m.randomNormal(new Shape(16, 8));
                 NDArray labels = m.create(new long[] {0, 1, 2, 0, 1, 2, 0, 1});
                 int before = ((BaseNDManager) m).getManagedArrays().size();
-                NDArray loss = LossRegistry.create(name, Map.of()).compute(x, labels, 2);
+                ContrastiveLoss l = name.equals("supcon-base")
+                        ? LossRegistry.create("supcon", Map.of("base-temperature", "0.07"))
+                        : LossRegistry.create(name, Map.of());
+                NDArray loss = l.compute(x, labels, 2);
                 List<NDArray> after = ((BaseNDManager) m).getManagedArrays();
                 assertEquals(before + 1, after.size(), name + " left intermediates in the caller's manager");
                 assertTrue(after.contains(loss));
+                assertEquals(DataType.FLOAT32, loss.getDataType(), name + ": result dtype");
+                assertEquals(new Shape(), loss.getShape(), name + ": result is a scalar");
                 assertEquals(m, x.getManager(), "inputs go back to their manager");
                 assertEquals(m, labels.getManager());
             }

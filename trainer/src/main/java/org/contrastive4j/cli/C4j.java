@@ -12,8 +12,7 @@ public final class C4j {
     private C4j() {}
 
     static List<CliCommand> commands() {
-        return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new BenchCommand(),
-                new GoldenCommand());
+        return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new GoldenCommand(), new BenchCommand());
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

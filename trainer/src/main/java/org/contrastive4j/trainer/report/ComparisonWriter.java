@@ -262,6 +262,6 @@ public final class ComparisonWriter {
         }
         JsonObject root = new JsonObject();
         root.add("runs", arr);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
     }
 }

@@ -144,26 +144,27 @@ public record EmbeddingDiagnostics(
         }
 
         int nBlocks = (nTrain + BLOCK - 1) / BLOCK;
-        // blocks[b] is the transposed, normalised block: blocks[b][k * width + j] = train[order[b*BLOCK + j]][k].
-        float[][] blocks = new float[nBlocks][];
+        // blocks[b][k][j] = normalised train[order[b * BLOCK + j]][k]: the block transposed, one array per
+        // dimension, so that the kernel's inner loop runs over whole arrays from index 0 (see dotBlock).
+        float[][][] blocks = new float[nBlocks][][];
         for (int b = 0; b < nBlocks; b++) {
             int start = b * BLOCK;
             int width = Math.min(BLOCK, nTrain - start);
-            float[] t = new float[dim * width];
+            float[][] t = new float[dim][width];
             for (int j = 0; j < width; j++) {
                 float[] row = trainEmb[order[start + j]];
                 float inv = inverseNorm(row);
                 for (int k = 0; k < dim; k++) {
-                    t[k * width + j] = row[k] * inv;
+                    t[k][j] = row[k] * inv;
                 }
             }
             blocks[b] = t;
         }
-        float[] queries = new float[nTest * dim];
+        float[][] queries = new float[nTest][dim];
         for (int i = 0; i < nTest; i++) {
             float inv = inverseNorm(testEmb[i]);
             for (int k = 0; k < dim; k++) {
-                queries[i * dim + k] = testEmb[i][k] * inv;
+                queries[i][k] = testEmb[i][k] * inv;
             }
         }
 
@@ -175,7 +176,7 @@ public record EmbeddingDiagnostics(
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
-            float[] acc = new float[ROWS * BLOCK];
+            float[][] acc = new float[ROWS][BLOCK];
             try {
                 for (int chunk = next.getAndIncrement(); chunk < nChunks && failure.get() == null;
                      chunk = next.getAndIncrement()) {
@@ -212,9 +213,9 @@ public record EmbeddingDiagnostics(
         return summarise(target, noise, targetIdx, noiseIdx, testLabels.clone(), trainLabels.clone(), numClasses);
     }
 
-    private static void searchChunk(int first, int rows, int dim, float[] queries, int[] testLabels, float[][] blocks,
-                                    int[] sortedLabels, int[] order, float[] acc, float[] target, float[] noise,
-                                    int[] targetIdx, int[] noiseIdx) {
+    private static void searchChunk(int first, int rows, int dim, float[][] queries, int[] testLabels,
+                                    float[][][] blocks, int[] sortedLabels, int[] order, float[][] acc, float[] target,
+                                    float[] noise, int[] targetIdx, int[] noiseIdx) {
         float[] bestT = new float[rows];
         float[] bestN = new float[rows];
         int[] argT = new int[rows];
@@ -224,11 +225,11 @@ public record EmbeddingDiagnostics(
         Arrays.fill(argT, -1);
         Arrays.fill(argN, -1);
         for (int b = 0; b < blocks.length; b++) {
-            float[] t = blocks[b];
-            int width = t.length / dim;
+            float[][] t = blocks[b];
+            int width = t[0].length;
             int start = b * BLOCK;
             for (int r = 0; r < rows; r++) {
-                dotBlock(queries, (first + r) * dim, dim, t, width, acc, r * width);
+                dotBlock(queries[first + r], t, width, acc[r]);
             }
             // Scan the block's single-class runs: same class -> target candidates, otherwise noise candidates.
             int j = 0;
@@ -239,12 +240,12 @@ public record EmbeddingDiagnostics(
                     end++;
                 }
                 for (int r = 0; r < rows; r++) {
-                    int base = r * width;
+                    float[] sims = acc[r];
                     boolean same = label == testLabels[first + r];
                     float best = same ? bestT[r] : bestN[r];
                     int arg = -1;
                     for (int q = j; q < end; q++) {
-                        float v = acc[base + q];
+                        float v = sims[q];
                         if (v > best) {
                             best = v;
                             arg = q;
@@ -272,31 +273,39 @@ public record EmbeddingDiagnostics(
     }
 
     /**
-     * out[outOff + j] = sum_k q[qOff + k] * t[k * width + j]. Written as axpy updates over contiguous rows of the
-     * transposed block (four k at a time) so that C2 vectorises the inner loop; a dot-product form would not be,
-     * because Java forbids reordering a float reduction.
+     * out[j] = sum_k q[k] * t[k][j] for j &lt; width. Written as axpy updates (four k at a time) over separate arrays
+     * indexed from 0, the one shape JDK 17's C2 reliably vectorises: offsets into a shared array, or a dot-product
+     * form (a float reduction Java may not reorder), leave the loop scalar and about five times slower.
      */
-    private static void dotBlock(float[] q, int qOff, int dim, float[] t, int width, float[] out, int outOff) {
-        Arrays.fill(out, outOff, outOff + width, 0f);
+    private static void dotBlock(float[] q, float[][] t, int width, float[] out) {
+        int dim = q.length;
         int k = 0;
-        for (; k + 3 < dim; k += 4) {
-            float s0 = q[qOff + k];
-            float s1 = q[qOff + k + 1];
-            float s2 = q[qOff + k + 2];
-            float s3 = q[qOff + k + 3];
-            int o0 = k * width;
-            int o1 = o0 + width;
-            int o2 = o1 + width;
-            int o3 = o2 + width;
+        {
+            float s0 = q[0];
+            float[] t0 = t[0];
             for (int j = 0; j < width; j++) {
-                out[outOff + j] += s0 * t[o0 + j] + s1 * t[o1 + j] + s2 * t[o2 + j] + s3 * t[o3 + j];
+                out[j] = s0 * t0[j];
+            }
+            k = 1;
+        }
+        for (; k + 3 < dim; k += 4) {
+            float s0 = q[k];
+            float s1 = q[k + 1];
+            float s2 = q[k + 2];
+            float s3 = q[k + 3];
+            float[] t0 = t[k];
+            float[] t1 = t[k + 1];
+            float[] t2 = t[k + 2];
+            float[] t3 = t[k + 3];
+            for (int j = 0; j < width; j++) {
+                out[j] += s0 * t0[j] + s1 * t1[j] + s2 * t2[j] + s3 * t3[j];
             }
         }
         for (; k < dim; k++) {
-            float s = q[qOff + k];
-            int o = k * width;
+            float s = q[k];
+            float[] tk = t[k];
             for (int j = 0; j < width; j++) {
-                out[outOff + j] += s * t[o + j];
+                out[j] += s * tk[j];
             }
         }
     }

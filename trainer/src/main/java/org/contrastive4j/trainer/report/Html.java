@@ -51,7 +51,9 @@ final class Html {
     }
 
     static String img(String fileName, String alt) {
-        return "<img src=\"" + escape(fileName) + "\" alt=\"" + escape(alt) + "\">\n";
+        // Linked to itself so a click opens the full-size PNG (the page scales wide images down).
+        return "<a href=\"" + escape(fileName) + "\"><img src=\"" + escape(fileName) + "\" alt=\"" + escape(alt)
+                + "\"></a>\n";
     }
 
     static String card(String key, String value, String cssClass) {

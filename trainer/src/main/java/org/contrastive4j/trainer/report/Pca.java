@@ -83,25 +83,24 @@ public final class Pca {
 
     private static double[][] covariance(float[][] x, double[] mean) {
         int d = mean.length;
-        double[] acc = new double[d * d];
+        double[][] cov = new double[d][d];
         double[] centred = new double[d];
         for (float[] row : x) {
             for (int k = 0; k < d; k++) {
                 centred[k] = row[k] - mean[k];
             }
-            // Upper triangle only; the inner loop is a contiguous axpy that vectorises.
+            // Upper triangle only. Row arrays indexed like `centred` keep the inner loop vectorisable by C2.
             for (int a = 0; a < d; a++) {
                 double s = centred[a];
-                int off = a * d;
+                double[] covRow = cov[a];
                 for (int b = a; b < d; b++) {
-                    acc[off + b] += s * centred[b];
+                    covRow[b] += s * centred[b];
                 }
             }
         }
-        double[][] cov = new double[d][d];
         for (int a = 0; a < d; a++) {
             for (int b = a; b < d; b++) {
-                double v = acc[a * d + b] / (x.length - 1);
+                double v = cov[a][b] / (x.length - 1);
                 cov[a][b] = v;
                 cov[b][a] = v;
             }

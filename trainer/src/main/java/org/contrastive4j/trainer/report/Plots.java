@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -169,6 +168,54 @@ public final class Plots {
         writeChart(png, lineChart(title, xLabel, yLabel, lines));
     }
 
+    /**
+     * Lines on two y axes (left and right) sharing the x axis, for quantities of different scale such as the
+     * repulsion meter's mean and fraction. Falls back to one axis when either side is empty.
+     */
+    public static void dualAxisLines(Path png, String title, String xLabel, String leftLabel, List<Line> left,
+                                     String rightLabel, List<Line> right) throws IOException {
+        if (left.isEmpty() || right.isEmpty()) {
+            lines(png, title, xLabel, left.isEmpty() ? rightLabel : leftLabel, left.isEmpty() ? right : left);
+            return;
+        }
+        List<Line> all = new ArrayList<>(left);
+        all.addAll(right);
+        XYChart chart = lineChart(title, xLabel, leftLabel, all);
+        for (Line l : right) {
+            XYSeries s = chart.getSeriesMap().get(l.name());
+            if (s != null) {
+                s.setYAxisGroup(1);
+            }
+        }
+        chart.setYAxisGroupTitle(0, leftLabel);
+        chart.setYAxisGroupTitle(1, rightLabel);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().putYAxisGroupDecimalPatternMap(0, decimalPattern(left));
+        chart.getStyler().putYAxisGroupDecimalPatternMap(1, decimalPattern(right));
+        // Meters read from zero: "about zero" must look like zero, not like a noisy curve on a zoomed axis.
+        if (allNonNegative(left) && allNonNegative(right)) {
+            chart.getStyler().setYAxisMin(0, 0.0);
+            chart.getStyler().setYAxisMin(1, 0.0);
+            // An all-zero side (SINCERE's meter) gets a [0, 1] axis instead of a single tick.
+            if (maxY(left) == 0) {
+                chart.getStyler().setYAxisMax(0, 1.0);
+            }
+            if (maxY(right) == 0) {
+                chart.getStyler().setYAxisMax(1, 1.0);
+            }
+        }
+        writeChart(png, chart);
+    }
+
+    private static double maxY(List<Line> lines) {
+        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(Double::isFinite).max()
+                .orElse(0);
+    }
+
+    private static boolean allNonNegative(List<Line> lines) {
+        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).allMatch(v -> !(v < 0));
+    }
+
     static XYChart lineChart(String title, String xLabel, String yLabel, List<Line> lines) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
@@ -200,6 +247,10 @@ public final class Plots {
         } else {
             avoidEquallySpacedTicks(chart);
             chart.getStyler().setYAxisDecimalPattern(decimalPattern(lines));
+            if (allNonNegative(lines) && maxY(lines) == 0) {
+                chart.getStyler().setYAxisMin(0.0);
+                chart.getStyler().setYAxisMax(1.0);
+            }
         }
         return chart;
     }
@@ -218,7 +269,7 @@ public final class Plots {
         }
         double span = hi - lo;
         if (!(span > 0)) {
-            span = Math.max(Math.abs(hi), 1e-12);
+            span = hi == 0 || !Double.isFinite(hi) ? 1 : Math.abs(hi);
         }
         int decimals = (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span / 5))));
         return decimals == 0 ? "#,##0" : "0." + "0".repeat(decimals);
@@ -379,16 +430,22 @@ public final class Plots {
             Color c = d.color() != null ? d.color() : color(i);
             double[] counts = allCounts.get(i);
             // An explicit step outline (two points per bin edge) rendered as a filled area.
+            // Edges computed once, the last pinned to the range end: XChart rejects any x that decreases.
+            double[] edges = new double[HISTOGRAM_BINS + 1];
+            for (int b = 0; b < HISTOGRAM_BINS; b++) {
+                edges[b] = range[0] + b * width1;
+            }
+            edges[HISTOGRAM_BINS] = range[1];
             double[] x = new double[2 * HISTOGRAM_BINS + 2];
             double[] y = new double[x.length];
-            x[0] = range[0];
+            x[0] = edges[0];
             for (int b = 0; b < HISTOGRAM_BINS; b++) {
-                x[2 * b + 1] = range[0] + b * width1;
+                x[2 * b + 1] = edges[b];
                 y[2 * b + 1] = counts[b];
-                x[2 * b + 2] = range[0] + (b + 1) * width1;
+                x[2 * b + 2] = edges[b + 1];
                 y[2 * b + 2] = counts[b];
             }
-            x[x.length - 1] = range[1];
+            x[x.length - 1] = edges[HISTOGRAM_BINS];
             double median = Stats.median(d.values());
             String name = uniqueName(chart, d.name());
             XYSeries s = chart.addSeries(name, x, y);
@@ -482,10 +539,5 @@ public final class Plots {
             throw new IOException("no PNG writer available to write " + png);
         }
         AtomicFiles.writeBytes(png, bytes.toByteArray());
-    }
-
-    /** Copy of a map with stable iteration order (callers may pass any map). */
-    static <V> Map<String, V> ordered(Map<String, V> map) {
-        return new LinkedHashMap<>(map);
     }
 }

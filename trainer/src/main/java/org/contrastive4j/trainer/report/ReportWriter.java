@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.contrastive4j.inference.util.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's report folder: {@code index.html} (self-contained: inline CSS, no scripts, images referenced by bare
@@ -31,7 +33,9 @@ public final class ReportWriter {
     public static final String CONFUSION = "confusion.png";
     public static final String PCA = "pca.png";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final int MAX_SCATTER_POINTS = 5000;
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
     private ReportWriter() {}
 
@@ -41,8 +45,13 @@ public final class ReportWriter {
 
     public static Written write(Path reportDir, ReportInputs in) throws IOException {
         int numClasses = in.classNames().size();
+        long t0 = System.nanoTime();
         EmbeddingDiagnostics d = EmbeddingDiagnostics.compute(in.trainEmbeddings(), in.trainLabels(),
                 in.testEmbeddings(), in.testLabels(), numClasses);
+        LOG.info("target/noise similarities of {} test vs {} train embeddings in {} s: median gap {}",
+                in.testLabels().length, in.trainLabels().length, Html.num((System.nanoTime() - t0) / 1e9, 1),
+                Html.num(d.medianGap(), 4));
+        long t1 = System.nanoTime();
         Files.createDirectories(reportDir);
         List<String> images = new ArrayList<>();
 
@@ -85,10 +94,21 @@ public final class ReportWriter {
         if (in.testEmbeddings().length >= 2) {
             projection = Pca.project2d(in.testEmbeddings());
             double[] r = projection.explainedVarianceRatio();
-            Plots.scatter(reportDir.resolve(PCA), "Test embeddings, first two principal components",
+            // Beyond a few thousand points the scatter is one blob; a fixed stride keeps it readable and stable.
+            int n = in.testLabels().length;
+            int stride = (n + MAX_SCATTER_POINTS - 1) / MAX_SCATTER_POINTS;
+            int shown = (n + stride - 1) / stride;
+            float[][] points = new float[shown][];
+            int[] labels = new int[shown];
+            for (int i = 0; i < shown; i++) {
+                points[i] = projection.points()[i * stride];
+                labels[i] = in.testLabels()[i * stride];
+            }
+            Plots.scatter(reportDir.resolve(PCA), "Test embeddings, first two principal components"
+                            + (stride > 1 ? String.format(Locale.ROOT, " (%,d of %,d shown)", shown, n) : ""),
                     String.format(Locale.ROOT, "PC1 (%.1f%% of variance)", 100 * r[0]),
                     String.format(Locale.ROOT, "PC2 (%.1f%% of variance)", 100 * r[1]),
-                    projection.points(), in.testLabels(), in.classNames());
+                    points, labels, in.classNames());
             images.add(PCA);
         }
 
@@ -100,6 +120,7 @@ public final class ReportWriter {
             images.addAll(curves.keySet());
         }
 
+        LOG.info("report charts in {} s", Html.num((System.nanoTime() - t1) / 1e9, 1));
         JsonObject json = json(in, d, confusion, confusionSource, projection, log, images);
         Path jsonPath = reportDir.resolve(JSON);
         AtomicFiles.writeString(jsonPath, GSON.toJson(json) + "\n");
@@ -304,8 +325,16 @@ public final class ReportWriter {
         }
         if (v instanceof Double || v instanceof Float) {
             double x = ((Number) v).doubleValue();
-            return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.valueOf((long) x)
-                    : String.format(Locale.ROOT, "%.6g", x);
+            if (!Double.isFinite(x)) {
+                return String.valueOf(x);
+            }
+            if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+                return String.valueOf((long) x);
+            }
+            // Shortest exact decimal for ordinary magnitudes (0.1 stays "0.1"), scientific otherwise.
+            return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9
+                    ? java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString()
+                    : String.format(Locale.ROOT, "%.4g", x);
         }
         if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v.getClass().isArray()) {
             return GSON.toJson(v).replaceAll("\\s*\\n\\s*", " ");

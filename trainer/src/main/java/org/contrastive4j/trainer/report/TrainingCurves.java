@@ -84,17 +84,19 @@ public final class TrainingCurves {
         MetricsLog.Series mean = log.epochSeries("repulsion_mean");
         MetricsLog.Series fraction = log.epochSeries("repulsion_fraction");
         if (!mean.isEmpty() || !fraction.isEmpty()) {
-            List<Plots.Line> lines = new ArrayList<>();
+            List<Plots.Line> left = new ArrayList<>();
+            List<Plots.Line> right = new ArrayList<>();
             if (!mean.isEmpty()) {
-                lines.add(new Plots.Line("mean repulsion (gradient component away from same-class samples)",
-                        mean.x(), mean.y(), Plots.color(3), false, true));
+                left.add(new Plots.Line("mean repulsion (left axis)", mean.x(), mean.y(), Plots.color(3), false,
+                        true));
             }
             if (!fraction.isEmpty()) {
-                lines.add(new Plots.Line("fraction of same-class pairs repelled", fraction.x(), fraction.y(),
-                        Plots.color(4), true, true));
+                right.add(new Plots.Line("fraction of same-class pairs repelled (right axis)", fraction.x(),
+                        fraction.y(), Plots.color(4), true, true));
             }
             Path p = outDir.resolve(REPULSION);
-            Plots.lines(p, "Intra-class repulsion meter", "epoch", "repulsion", lines);
+            Plots.dualAxisLines(p, "Intra-class repulsion meter", "epoch", "mean repulsion", left,
+                    "fraction repelled", right);
             written.put(REPULSION, p);
         }
         return written;
