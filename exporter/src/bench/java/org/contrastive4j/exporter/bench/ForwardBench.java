@@ -56,6 +56,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code embedder}: {@link Embedder#embed(float[][])} (our API layer) on the same file.</li>
  * </ul>
  * Sample-time mode: p50 at batch 1 is the latency; {@code batch / mean} at batch 256 the throughput.
+ *
+ * <p>{@code -p threads=N} (N > 0) gives both engines N intra-op threads (PyTorch: and one inter-op thread), for a
+ * like-for-like comparison on a loaded machine, where PyTorch's spinning OpenMP threads suffer most; 0 leaves each
+ * library's default.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -67,6 +71,9 @@ public class ForwardBench {
 
     @Param({"1", "256"})
     public int batch;
+
+    @Param({"0"})
+    public int threads;
 
     private NDManager manager;
     private EncoderBlock block;
@@ -85,6 +92,11 @@ public class ForwardBench {
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
         DjlRuntime.offline();
+        if (threads > 0) {
+            // Read once, when the engine starts: this fork's first DJL call comes after this line.
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         Engine.getInstance().setRandomSeed(0);
         block = Encoders.build(ModelSpec.smallCnn(1, 28, 28)).initialize(manager);
@@ -109,9 +121,16 @@ public class ForwardBench {
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (threads > 0) {
+                so.setIntraOpNumThreads(threads);
+            }
             bare = env.createSession(onnx.toString(), so);
         }
-        embedder = Embedder.open(onnx, EmbedderOptions.builder().batchSize(256).build());
+        EmbedderOptions.Builder options = EmbedderOptions.builder().batchSize(256);
+        if (threads > 0) {
+            options.intraOpThreads(threads);
+        }
+        embedder = Embedder.open(onnx, options.build());
     }
 
     @TearDown(Level.Trial)
