@@ -33,7 +33,9 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
         o.addOption(Option.builder().longOpt("batch-size").hasArg().desc("samples per batch (x2 views) [default: 256]").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().desc("timed steps after 3 warm-up steps [default: 20]").build());
         o.addOption(Option.builder().longOpt("input-shape").hasArg().desc("C,H,W [default: 1,28,28]").build());
-        o.addOption(Option.builder().longOpt("device").hasArg().desc("cpu, gpu, gpu:N, auto [default: auto]").build());
+        o.addOption(Option.builder().longOpt("device").hasArg().desc("cpu, gpu, gpu:N, gpu:0,1, auto [default: auto]").build());
+        o.addOption(Option.builder().longOpt("grad-cache-chunks").hasArg()
+                .desc("time the GradCache step with N chunks (0 = the plain step; several GPUs always use it) [default: 0]").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().desc("PyTorch intra-op threads [default: all cores]").build());
         return o;
     }
@@ -53,9 +55,12 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
         int batch = Integer.parseInt(line.getOptionValue("batch-size", "256"));
         int steps = Integer.parseInt(line.getOptionValue("steps", "20"));
         Map<String, String> params = line.hasOption("temperature") ? Map.of("temperature", line.getOptionValue("temperature")) : Map.of();
-        var device = Devices.resolve(line.getOptionValue("device", "auto")).get(0);
+        var devices = Devices.resolve(line.getOptionValue("device", "auto"));
+        int chunks = Integer.parseInt(line.getOptionValue("grad-cache-chunks", "0"));
         TrainBenchmark.Result r = TrainBenchmark.run(line.getOptionValue("model", "small-cnn"), line.getOptionValue("loss", "sincere"),
-                params, batch, steps, shape, device);
+                params, batch, steps, shape, devices, chunks);
+        String device = String.join(",", devices.stream().map(Object::toString).toList())
+                + (chunks > 0 || devices.size() > 1 ? " grad_cache_chunks=" + chunks : "");
         String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
         System.out.printf(Locale.ROOT, "img_per_s=%.0f ms_per_step=%.1f peak_rss_mb=%.0f device=%s batch=%dx2 steps=%d allocator=%s%n",
                 r.imagesPerSecond(), r.msPerStep(), r.peakRssBytes() / 1048576.0, device, batch, steps,

@@ -20,7 +20,7 @@ import org.contrastive4j.trainer.optim.Sgd;
 /**
  * Training-step throughput on random data, the same protocol as {@code shared/bench/torch_ref_train.py}: fixed random
  * batches of {@code batch} samples × 2 views, SGD with momentum 0.9, 3 warm-up steps, then {@code steps} timed steps.
- * Images are counted per view. Runs the exact {@link TrainStep} that {@code train} uses.
+ * Images are counted per view. Runs the exact {@link Step} that {@code train} uses (plain, or GradCache with chunks).
  */
 public final class TrainBenchmark {
 
@@ -31,6 +31,13 @@ public final class TrainBenchmark {
 
     public static Result run(String model, String lossName, Map<String, String> lossParams, int batch, int steps, int[] sampleShape,
             Device device) throws IOException {
+        return run(model, lossName, lossParams, batch, steps, sampleShape, java.util.List.of(device), 0);
+    }
+
+    /** As above with the step {@link Step#create} picks for {@code devices} and {@code chunks} (GradCache when > 1). */
+    public static Result run(String model, String lossName, Map<String, String> lossParams, int batch, int steps, int[] sampleShape,
+            java.util.List<Device> devices, int chunks) throws IOException {
+        Device device = devices.get(0);
         ContrastiveLoss loss = LossRegistry.create(lossName, lossParams);
         SplittableRandom rng = new SplittableRandom(0);
         int len = 1;
@@ -55,16 +62,17 @@ public final class TrainBenchmark {
             Engine.getInstance().setRandomSeed(0);
             EncoderBlock block = Encoders.build(spec);
             block.initialize(manager, DataType.FLOAT32, new Shape(TrainingSession.prepend(1, sampleShape)));
-            TrainStep step = new TrainStep(block, loss, sgd, manager, device, 0);
-            for (int i = 0; i < 3; i++) {
-                step.run(x, y, 2, sampleShape, 0.05f);
+            try (Step step = Step.create(block, loss, sgd, manager, devices, 0, chunks)) {
+                for (int i = 0; i < 3; i++) {
+                    step.run(x, y, 2, sampleShape, 0.05f);
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    step.run(x, y, 2, sampleShape, 0.05f);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                return new Result(steps * 2.0 * batch / seconds, seconds / steps * 1000, peakRss());
             }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                step.run(x, y, 2, sampleShape, 0.05f);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(steps * 2.0 * batch / seconds, seconds / steps * 1000, peakRss());
         }
     }
 
