@@ -212,20 +212,25 @@ public final class Embedder implements AutoCloseable {
         try {
             for (int start = 0; start < n; start += batchSize) {
                 int count = Math.min(batchSize, n - start);
-                int len = count * sampleLength;
+                // A graph with a fixed batch dimension gets every batch padded with zeros to that size.
+                int runCount = info.fixedBatch() > 0 ? batchSize : count;
+                int len = runCount * sampleLength;
                 FloatBuffer in = slot.buffer;
                 in.clear();
                 source.fill(start, count, sampleLength, in, slot.scratch);
+                while (in.position() < len) {
+                    in.put(0f);
+                }
                 in.flip();
                 long[] shape = new long[sampleDims.length + 1];
-                shape[0] = count;
+                shape[0] = runCount;
                 System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
                 if (in.remaining() != len) {
                     throw new IllegalStateException("filled " + in.remaining() + " values, expected " + len);
                 }
                 try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, shape);
                         OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), wanted)) {
-                    readRows(result, outputName, out, start, count);
+                    readRows(result, outputName, out, start, count, runCount);
                 }
             }
         } catch (OrtException e) {
@@ -241,17 +246,17 @@ public final class Embedder implements AutoCloseable {
         return out;
     }
 
-    private static void readRows(OrtSession.Result result, String name, float[][] out, int start, int count)
+    private static void readRows(OrtSession.Result result, String name, float[][] out, int start, int count, int runCount)
             throws OrtException {
         OnnxValue value = result.get(name).orElseThrow(() -> new IllegalStateException("model produced no '" + name + "'"));
         if (!(value instanceof OnnxTensor t) || t.getInfo().type != OnnxJavaType.FLOAT) {
             throw new IllegalArgumentException("model output '" + name + "' is not a float tensor (" + value.getInfo() + ")");
         }
         FloatBuffer fb = t.getFloatBuffer();
-        if (fb.remaining() % count != 0) {
-            throw new IllegalStateException("output '" + name + "' has " + fb.remaining() + " values for " + count + " samples");
+        if (fb.remaining() % runCount != 0) {
+            throw new IllegalStateException("output '" + name + "' has " + fb.remaining() + " values for " + runCount + " samples");
         }
-        int dim = fb.remaining() / count;
+        int dim = fb.remaining() / runCount;
         for (int i = 0; i < count; i++) {
             float[] row = new float[dim];
             fb.get(row);

@@ -49,6 +49,19 @@ class EmbedderTest {
     }
 
     @Test
+    void fixedBatchModelsGetPaddedBatches() throws Exception {
+        float[][] x = TestModels.randomRows(9, 5, 4, -2f, 2f);
+        try (Embedder e = Embedder.open(TestModels.resource("/models/fixed_batch.onnx"))) {
+            assertEquals(2, e.info().fixedBatch());
+            float[][] y = e.embed(x);
+            assertEquals(5, y.length);
+            for (int i = 0; i < x.length; i++) {
+                assertArrayEquals(TestModels.foreignReference(x[i]), y[i], 1e-5f, "row " + i);
+            }
+        }
+    }
+
+    @Test
     void fingerprintIsTheFilesSha256() throws Exception {
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(TestModels.foreign())));
