@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.contrastive4j.inference.io.DataSources;
+import org.contrastive4j.inference.io.LoadOptions;
 import org.contrastive4j.inference.io.Samples;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +120,19 @@ public final class Embedder implements AutoCloseable {
     /** The fingerprint of this embedding function (model file, output, normalisation), as stored in indexes. */
     public ModelFingerprint fingerprint() {
         return info.fingerprint(options.l2Normalize());
+    }
+
+    /**
+     * Reads an input (IDX, image folder, CSV, NPY, CIFAR; see {@link DataSources}) shaped for this model: feature
+     * rows reshaped and images converted/resized to its per-sample input shape. The values stay raw (e.g. pixels in
+     * [0, 1]); {@link #embed(Samples)} applies the normalisation.
+     */
+    public Samples read(Path input, LoadOptions options) throws IOException {
+        return DataSources.load(input, options.toBuilder().sampleShape(info.inputShape()).build());
+    }
+
+    public Samples read(Path input) throws IOException {
+        return read(input, LoadOptions.DEFAULTS);
     }
 
     /** Embeds model-ready rows (already normalised, each flattened to the model's per-sample input shape). */

@@ -166,6 +166,19 @@ class EmbedderTest {
     }
 
     @Test
+    void readsImageInputsShapedForTheModel() throws Exception {
+        // The committed Fashion-MNIST subset is [1, 28, 28]; the toolkit model wants [1, 4, 4].
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            Samples s = e.read(org.contrastive4j.inference.io.FashionMnist.subsetDir(),
+                    org.contrastive4j.inference.io.LoadOptions.builder().split("test").build());
+            assertArrayEquals(new int[] {1, 4, 4}, s.sampleShape());
+            assertEquals(1000, s.size());
+            assertTrue(s.labelled());
+            assertEquals(1000, e.embed(s).length);
+        }
+    }
+
+    @Test
     void explicitMeanAndStdOverrideTheMetadata() throws Exception {
         float[][] raw = TestModels.randomRows(6, 5, 16, 0f, 1f);
         float[][] normalised = new float[raw.length][16];
