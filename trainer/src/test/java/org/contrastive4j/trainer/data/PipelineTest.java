@@ -39,6 +39,10 @@ class PipelineTest {
             }
         }
         assertTrue(differing > 40, "augmentation changes most images: " + differing);
+        Pipeline strong = Pipeline.preset("grayscale-strong", s.sampleShape(), Normalization.FASHION_MNIST);
+        assertEquals(4, strong.steps().size());
+        assertTrue(strong.steps().get(0) instanceof RandomTranslate);
+        assertArrayEquals(new int[] {1, 28, 28}, strong.outputShape());
     }
 
     @Test
