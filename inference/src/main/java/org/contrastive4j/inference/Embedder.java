@@ -526,16 +526,30 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** Rejects NaN and infinities; the multiply-by-zero sum turns any of them into NaN in one tight pass. */
+    /**
+     * Rejects NaN and infinities. Multiplying by zero turns any of them into NaN, which survives the sum; four
+     * independent sums keep the pass from being bound by the latency of one long chain of additions.
+     */
     static void checkFinite(float[] v, int offset, int len, int sample) {
-        float acc = 0;
-        for (int j = offset; j < offset + len; j++) {
-            acc += v[j] * 0f;
+        float a0 = 0;
+        float a1 = 0;
+        float a2 = 0;
+        float a3 = 0;
+        int end = offset + len;
+        int j = offset;
+        for (; j + 3 < end; j += 4) {
+            a0 += v[j] * 0f;
+            a1 += v[j + 1] * 0f;
+            a2 += v[j + 2] * 0f;
+            a3 += v[j + 3] * 0f;
         }
-        if (acc != 0) {
-            for (int j = offset; j < offset + len; j++) {
-                if (!Float.isFinite(v[j])) {
-                    throw nonFinite(sample, j - offset, v[j]);
+        for (; j < end; j++) {
+            a0 += v[j] * 0f;
+        }
+        if (a0 + a1 + a2 + a3 != 0) {
+            for (int k = offset; k < end; k++) {
+                if (!Float.isFinite(v[k])) {
+                    throw nonFinite(sample, k - offset, v[k]);
                 }
             }
         }
