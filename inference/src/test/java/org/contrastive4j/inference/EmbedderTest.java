@@ -252,6 +252,24 @@ class EmbedderTest {
     }
 
     @Test
+    void finiteCheckCoversEveryPositionIncludingTheTail() {
+        for (int len = 1; len <= 11; len++) {
+            for (int bad = 0; bad < len; bad++) {
+                float[] v = new float[len + 3];
+                v[2 + bad] = bad % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+                int b = bad;
+                int l = len;
+                IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                        () -> Embedder.checkFinite(v, 2, l, 7), "len " + len + " bad " + bad);
+                assertTrue(ex.getMessage().contains("sample 7") && ex.getMessage().contains("position " + b), ex.getMessage());
+            }
+            float[] ok = new float[len + 3];
+            ok[0] = Float.NaN; // outside the checked range
+            Embedder.checkFinite(ok, 2, len, 0);
+        }
+    }
+
+    @Test
     void nonOnnxAndMissingFilesGiveClearErrors() throws Exception {
         Path junk = tmp.resolve("junk.onnx");
         Files.writeString(junk, "this is not a protobuf model");
