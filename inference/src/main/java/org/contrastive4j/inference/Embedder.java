@@ -59,6 +59,7 @@ public final class Embedder implements AutoCloseable {
     private final OrtSession session;
     private final ModelInfo info;
     private final EmbedderOptions options;
+    private final int[] inputShape;
     private final long[] sampleDims;
     private final int sampleLength;
     private final int batchSize;
@@ -71,10 +72,11 @@ public final class Embedder implements AutoCloseable {
         this.session = session;
         this.info = info;
         this.options = options;
-        this.sampleDims = Arrays.stream(info.inputShape()).asLongStream().toArray();
+        this.inputShape = info.inputShape();
+        this.sampleDims = Arrays.stream(inputShape).asLongStream().toArray();
         this.sampleLength = info.inputLength();
         this.batchSize = info.fixedBatch() > 0 ? (int) info.fixedBatch() : options.batchSize();
-        this.normalizer = info.mean() == null ? null : new Normalizer(info.inputShape(), info.mean(), info.std());
+        this.normalizer = info.mean() == null ? null : new Normalizer(inputShape, info.mean(), info.std());
     }
 
     /**
@@ -128,7 +130,7 @@ public final class Embedder implements AutoCloseable {
      * [0, 1]); {@link #embed(Samples)} applies the normalisation.
      */
     public Samples read(Path input, LoadOptions options) throws IOException {
-        return DataSources.load(input, options.toBuilder().sampleShape(info.inputShape()).build());
+        return DataSources.load(input, options.toBuilder().sampleShape(inputShape).build());
     }
 
     public Samples read(Path input) throws IOException {
@@ -184,7 +186,7 @@ public final class Embedder implements AutoCloseable {
                     + Arrays.toString(info.inputShape()) + ") but got " + samples.sampleLength() + " (sample shape "
                     + Arrays.toString(samples.sampleShape()) + ")");
         }
-        if (!Arrays.equals(samples.sampleShape(), info.inputShape()) && samples.sampleShape().length > 1) {
+        if (samples.sampleShape().length > 1 && !Arrays.equals(samples.sampleShape(), inputShape)) {
             // Same number of values in another layout (e.g. HWC images for a CHW model) would silently scramble pixels.
             throw new IllegalArgumentException(samples.source() + ": sample shape " + Arrays.toString(samples.sampleShape())
                     + " does not match the model input " + Arrays.toString(info.inputShape()));
