@@ -98,7 +98,7 @@ public final class RunArtifacts {
         return m;
     }
 
-    static void writeReport(TrainingSession session, TrainingSession.Result result, Path reportDir) throws IOException {
+    public static Path writeReport(TrainingSession session, TrainingSession.Result result, Path reportDir) throws IOException {
         var data = session.data();
         ReportInputs inputs = ReportInputs.builder()
                 .runName(result.runDir().getFileName().toString())
@@ -110,8 +110,11 @@ public final class RunArtifacts {
                 .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
                 .summary(result.summary())
+                .config(session.config().toJsonObject().asMap().entrySet().stream().collect(
+                        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
+                                (a, b) -> a, java.util.LinkedHashMap::new)))
                 .build();
-        ReportWriter.write(reportDir, inputs);
+        return ReportWriter.write(reportDir, inputs).index();
     }
 
     public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
