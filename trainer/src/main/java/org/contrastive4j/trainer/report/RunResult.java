@@ -37,7 +37,8 @@ public record RunResult(String loss, Map<String, Double> metrics, Path metricsJs
     /**
      * Collects a finished run's numbers from its directory: accuracies and similarity medians from
      * {@code report/report.json}, the last epoch's repulsion meter and {@code time_s} (as {@code seconds}) from
-     * {@code metrics.jsonl}. Either file may be missing, not both.
+     * {@code metrics.jsonl} (assumes epoch lines carry {@code time_s} as seconds since the run started). Either file
+     * may be missing, not both.
      *
      * @throws IOException when neither file exists or report.json is not valid JSON
      */
