@@ -105,8 +105,9 @@ public final class RunArtifacts {
                 .classNames(data.train().classNames())
                 .train(result.trainEmbeddings(), data.evalReference().labels())
                 .test(result.testEmbeddings(), data.evalQuery().labels())
-                .accuracies(Map.of("nn1_acc", result.scores().nn1Acc(), "knn_acc", result.scores().knnAcc(),
-                        "linear_probe_acc", result.scores().linearProbeAcc()))
+                .accuracy("nn1_acc", result.scores().nn1Acc())
+                .accuracy("knn_acc", result.scores().knnAcc())
+                .accuracy("linear_probe_acc", result.scores().linearProbeAcc())
                 .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
                 .summary(result.summary())
