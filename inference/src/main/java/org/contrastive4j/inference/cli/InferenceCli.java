@@ -8,7 +8,12 @@ public final class InferenceCli {
     private InferenceCli() {}
 
     public static List<CliCommand> commands() {
-        return List.of();
+        return commands(System.out);
+    }
+
+    /** The commands, printing their results to {@code out}. */
+    public static List<CliCommand> commands(java.io.PrintStream out) {
+        return List.of(new EmbedCommand(out), new IndexCommand(out), new ClassifyCommand(out), new EvaluateCommand(out));
     }
 
     public static int run(String[] args) {

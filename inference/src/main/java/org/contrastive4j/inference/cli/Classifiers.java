@@ -1,0 +1,81 @@
+package org.contrastive4j.inference.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.inference.Classifier;
+import org.contrastive4j.inference.Embedder;
+import org.contrastive4j.inference.KnnIndex;
+import org.contrastive4j.inference.Vote;
+import org.contrastive4j.inference.io.Samples;
+
+/** Builds the classifier of {@code classify} / {@code evaluate}: a k-NN index when given, else the model's head. */
+final class Classifiers {
+
+    private Classifiers() {}
+
+    static Options add(Options o) {
+        o.addOption(ModelArgs.optional("index", "ref.idx", "k-NN index from 'index' (default: the model's classifier head)"));
+        o.addOption(ModelArgs.optional("k", "K", "neighbours (default: the index's k)"));
+        o.addOption(ModelArgs.optional("vote", "majority|distance-weighted", "neighbour vote (default: the index's)"));
+        return o;
+    }
+
+    static Classifier open(CommandLine line, Embedder embedder) throws java.io.IOException {
+        if (!line.hasOption("index")) {
+            if (!Classifier.hasHead(embedder.info())) {
+                throw new CliException(embedder.info().path() + " has no classifier head (no 'logits' or 'probabilities' "
+                        + "output); pass --index ref.idx (build one with 'index')");
+            }
+            return Classifier.head(embedder);
+        }
+        KnnIndex index = KnnIndex.load(Path.of(line.getOptionValue("index")));
+        int k = line.hasOption("k") ? ModelArgs.intValue(line, "k") : index.defaultK();
+        Vote vote = line.hasOption("vote") ? Vote.parse(line.getOptionValue("vote")) : index.defaultVote();
+        return Classifier.knn(embedder, index, k, vote);
+    }
+
+    /**
+     * Expresses the samples' labels in the classifier's label space: by class name when the names differ but the
+     * samples' classes are all known, by number when the samples only carry numbered classes.
+     */
+    static int[] alignLabels(Samples samples, List<String> classifierNames) {
+        List<String> names = samples.classNames();
+        int[] labels = samples.labels();
+        if (names.equals(classifierNames)) {
+            return labels;
+        }
+        Map<String, Integer> byName = new HashMap<>();
+        for (int c = 0; c < classifierNames.size(); c++) {
+            byName.put(classifierNames.get(c), c);
+        }
+        List<String> unknown = new ArrayList<>();
+        int[] mapped = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            Integer m = byName.get(names.get(labels[i]));
+            if (m == null) {
+                if (!unknown.contains(names.get(labels[i]))) {
+                    unknown.add(names.get(labels[i]));
+                }
+            } else {
+                mapped[i] = m;
+            }
+        }
+        if (unknown.isEmpty()) {
+            return mapped;
+        }
+        boolean numbered = true;
+        for (int c = 0; c < names.size(); c++) {
+            numbered &= names.get(c).equals(Integer.toString(c));
+        }
+        if (numbered && names.size() <= classifierNames.size()) {
+            return labels;
+        }
+        throw new CliException(samples.source() + ": classes " + unknown + " are unknown to the classifier (its classes: "
+                + classifierNames + ")");
+    }
+}

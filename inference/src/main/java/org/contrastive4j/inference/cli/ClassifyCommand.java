@@ -1,0 +1,84 @@
+package org.contrastive4j.inference.cli;
+
+import com.google.gson.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.inference.Classifier;
+import org.contrastive4j.inference.Embedder;
+import org.contrastive4j.inference.Prediction;
+import org.contrastive4j.inference.io.CsvFiles;
+import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.inference.util.AtomicFiles;
+
+/** {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name, score. */
+final class ClassifyCommand implements CliCommand {
+
+    private final PrintStream out;
+
+    ClassifyCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return "classify";
+    }
+
+    @Override
+    public String summary() {
+        return "classify samples with a k-NN index or the model's classifier head";
+    }
+
+    @Override
+    public Options options() {
+        Options o = Classifiers.add(ModelArgs.add(new Options(), "samples to classify"));
+        o.addOption(ModelArgs.optional("output", "preds.jsonl|.csv", "where to write predictions (default: JSONL on stdout)"));
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        try (Embedder embedder = ModelArgs.openEmbedder(line)) {
+            Classifier classifier = Classifiers.open(line, embedder);
+            Samples samples = ModelArgs.load(line, embedder, "test");
+            Prediction[] predictions = classifier.classify(samples);
+            String output = line.getOptionValue("output");
+            boolean csv = output != null && output.toLowerCase(Locale.ROOT).endsWith(".csv");
+            String text = csv ? csv(predictions) : jsonl(predictions);
+            if (output == null) {
+                out.print(text);
+                out.flush();
+            } else {
+                AtomicFiles.writeString(Path.of(output), text);
+                out.printf(Locale.ROOT, "classified %d samples (%s) -> %s%n", predictions.length,
+                        classifier.usesHead() ? "classifier head" : "k-NN index", output);
+            }
+            return 0;
+        }
+    }
+
+    static String jsonl(Prediction[] predictions) {
+        StringBuilder sb = new StringBuilder(predictions.length * 64);
+        for (int i = 0; i < predictions.length; i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", i);
+            o.addProperty("label", predictions[i].label());
+            o.addProperty("class_name", predictions[i].className());
+            o.addProperty("score", predictions[i].score());
+            sb.append(o).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String csv(Prediction[] predictions) {
+        StringBuilder sb = new StringBuilder("id,label,class_name,score\n");
+        for (int i = 0; i < predictions.length; i++) {
+            sb.append(i).append(',').append(predictions[i].label()).append(',')
+                    .append(CsvFiles.quote(predictions[i].className())).append(',').append(predictions[i].score()).append('\n');
+        }
+        return sb.toString();
+    }
+}

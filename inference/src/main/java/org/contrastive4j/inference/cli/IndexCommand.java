@@ -1,0 +1,63 @@
+package org.contrastive4j.inference.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.inference.Embedder;
+import org.contrastive4j.inference.KnnIndex;
+import org.contrastive4j.inference.Metric;
+import org.contrastive4j.inference.Vote;
+import org.contrastive4j.inference.io.Samples;
+
+/** {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model. */
+final class IndexCommand implements CliCommand {
+
+    private final PrintStream out;
+
+    IndexCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return "index";
+    }
+
+    @Override
+    public String summary() {
+        return "build a k-NN index from labelled data (transfer classification)";
+    }
+
+    @Override
+    public Options options() {
+        Options o = ModelArgs.add(new Options(), "labelled reference samples (train split by default)");
+        o.addOption(ModelArgs.required("out", "ref.idx", "index file to write"));
+        o.addOption(ModelArgs.optional("metric", "cosine|euclidean", "distance (default cosine)"));
+        o.addOption(ModelArgs.optional("k", "K", "neighbours used by classify/evaluate (default 5)"));
+        o.addOption(ModelArgs.optional("vote", "majority|distance-weighted", "how neighbours vote (default majority)"));
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        Metric metric = Metric.parse(line.getOptionValue("metric", "cosine"));
+        int k = line.hasOption("k") ? ModelArgs.intValue(line, "k") : 5;
+        Vote vote = Vote.parse(line.getOptionValue("vote", "majority"));
+        try (Embedder embedder = ModelArgs.openEmbedder(line)) {
+            Samples samples = ModelArgs.load(line, embedder, "train");
+            if (!samples.labelled()) {
+                throw new CliException(samples.source() + " has no labels; an index needs labelled samples (a CSV label "
+                        + "column, class subfolders, IDX labels, or --labels for NPY)");
+            }
+            float[][] emb = embedder.embed(samples);
+            KnnIndex index = KnnIndex.build(emb, samples.labels(), samples.classNames(), metric, embedder.fingerprint(), k, vote);
+            Path file = Path.of(line.getOptionValue("out"));
+            index.save(file);
+            out.printf(Locale.ROOT, "indexed %d samples, %d classes, dim %d, %s, k=%d %s -> %s%n", index.size(),
+                    index.classNames().size(), index.dim(), metric, k, vote, file);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package org.contrastive4j.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.contrastive4j.inference.io.Samples;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbedderTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void foreignModelIsDiscoveredAndComputesReluOfMatMul() throws Exception {
+        try (Embedder e = Embedder.open(TestModels.foreign(), EmbedderOptions.defaults())) {
+            ModelInfo info = e.info();
+            assertEquals("x", info.inputName());
+            assertArrayEquals(new int[] {4}, info.inputShape());
+            assertEquals("y", info.outputName());
+            assertEquals(List.of("y"), info.outputNames());
+            assertArrayEquals(new long[] {3}, info.outputShapes().get("y"));
+            assertEquals(-1, info.fixedBatch());
+            assertEquals(null, info.mean());
+            assertEquals(Device.CPU, info.device());
+            assertTrue(info.classNames().isEmpty());
+
+            float[][] x = TestModels.randomRows(1, 37, 4, -2f, 2f);
+            float[][] y = e.embed(x);
+            assertEquals(37, y.length);
+            for (int i = 0; i < x.length; i++) {
+                assertArrayEquals(TestModels.foreignReference(x[i]), y[i], 1e-5f, "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void fingerprintIsTheFilesSha256() throws Exception {
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(TestModels.foreign())));
+        try (Embedder a = Embedder.open(TestModels.foreign()); Embedder b = Embedder.open(TestModels.toolkit())) {
+            assertEquals(expected, a.info().sha256());
+            assertNotEquals(a.info().sha256(), b.info().sha256());
+            assertEquals(new ModelFingerprint(expected, "y", false), a.fingerprint());
+        }
+    }
+
+    @Test
+    void batchingDoesNotChangeResults() throws Exception {
+        float[][] x = TestModels.randomRows(2, 50, 4, -1f, 1f);
+        try (Embedder big = Embedder.open(TestModels.foreign());
+                Embedder small = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().batchSize(7).build())) {
+            float[][] a = big.embed(x);
+            float[][] b = small.embed(x);
+            for (int i = 0; i < x.length; i++) {
+                assertArrayEquals(a[i], b[i], "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void l2NormalisationGivesUnitRowsParallelToRawOutput() throws Exception {
+        float[][] x = TestModels.randomRows(3, 20, 4, 0.1f, 1f); // positive inputs keep some outputs non-zero
+        try (Embedder raw = Embedder.open(TestModels.foreign());
+                Embedder unit = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().l2Normalize(true).build())) {
+            float[][] a = raw.embed(x);
+            float[][] b = unit.embed(x);
+            assertTrue(unit.fingerprint().l2Normalized());
+            for (int i = 0; i < x.length; i++) {
+                double norm = 0;
+                for (float v : a[i]) {
+                    norm += v * v;
+                }
+                norm = Math.sqrt(norm);
+                assertTrue(norm > 0);
+                double nb = 0;
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(a[i][j] / norm, b[i][j], 1e-6);
+                    nb += b[i][j] * b[i][j];
+                }
+                assertEquals(1.0, nb, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void bufferInputMatchesArrayInputAndLeavesPositionAlone() throws Exception {
+        float[][] x = TestModels.randomRows(4, 9, 4, -1f, 1f);
+        FloatBuffer heap = FloatBuffer.wrap(TestModels.flatten(x));
+        FloatBuffer direct = ByteBuffer.allocateDirect(9 * 4 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(TestModels.flatten(x)).flip();
+        try (Embedder e = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().batchSize(4).build())) {
+            float[][] expected = e.embed(x);
+            float[][] fromHeap = e.embed(heap, new long[] {9, 4});
+            float[][] fromDirect = e.embed(direct, new long[] {9, 4});
+            assertEquals(0, heap.position());
+            assertEquals(0, direct.position());
+            for (int i = 0; i < 9; i++) {
+                assertArrayEquals(expected[i], fromHeap[i]);
+                assertArrayEquals(expected[i], fromDirect[i]);
+            }
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> e.embed(heap, new long[] {9, 5}));
+            assertTrue(bad.getMessage().contains("expected 4 values per sample"), bad.getMessage());
+        }
+    }
+
+    @Test
+    void metadataPreprocessingIsAppliedToRawSamples() throws Exception {
+        float[][] raw = TestModels.randomRows(5, 12, 16, 0f, 1f);
+        float[][] normalised = new float[raw.length][16];
+        for (int i = 0; i < raw.length; i++) {
+            for (int j = 0; j < 16; j++) {
+                normalised[i][j] = (raw[i][j] - 0.5f) / 0.25f;
+            }
+        }
+        Samples samples = new Samples("raw", TestModels.flatten(raw), new int[] {1, 4, 4}, null, List.of());
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            ModelInfo info = e.info();
+            assertEquals("input", info.inputName());
+            assertArrayEquals(new int[] {1, 4, 4}, info.inputShape());
+            assertEquals("embedding", info.outputName());
+            assertEquals(List.of("embedding", "logits", "probabilities"), info.outputNames());
+            assertArrayEquals(new float[] {0.5f}, info.mean());
+            assertArrayEquals(new float[] {0.25f}, info.std());
+            assertEquals(List.of("a", "b", "c"), info.classNames());
+            assertEquals("1", info.metadata().get("c4j.format_version"));
+
+            float[][] viaSamples = e.embed(samples);
+            float[][] viaRows = e.embed(normalised);
+            float[][] unnormalised = e.embed(raw);
+            boolean differs = false;
+            for (int i = 0; i < raw.length; i++) {
+                assertArrayEquals(viaRows[i], viaSamples[i], 1e-5f, "row " + i);
+                differs |= Math.abs(unnormalised[i][0] - viaRows[i][0]) > 1e-3;
+            }
+            assertTrue(differs, "normalisation must matter for this model, else the test proves nothing");
+        }
+    }
+
+    @Test
+    void explicitMeanAndStdOverrideTheMetadata() throws Exception {
+        float[][] raw = TestModels.randomRows(6, 5, 16, 0f, 1f);
+        float[][] normalised = new float[raw.length][16];
+        for (int i = 0; i < raw.length; i++) {
+            for (int j = 0; j < 16; j++) {
+                normalised[i][j] = (raw[i][j] - 0.2f) / 2f;
+            }
+        }
+        Samples samples = new Samples("raw", TestModels.flatten(raw), new int[] {1, 4, 4}, null, List.of());
+        EmbedderOptions o = EmbedderOptions.builder().mean(0.2f).std(2f).build();
+        try (Embedder e = Embedder.open(TestModels.toolkit(), o)) {
+            float[][] a = e.embed(samples);
+            float[][] b = e.embed(normalised);
+            for (int i = 0; i < raw.length; i++) {
+                assertArrayEquals(b[i], a[i], 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void foreignModelWithExplicitShapeAndNormalisation() throws Exception {
+        EmbedderOptions o = EmbedderOptions.builder().inputShape(4).mean(1f, 1f, 1f, 1f).std(2f, 2f, 2f, 2f)
+                .outputName("y").build();
+        float[][] x = TestModels.randomRows(7, 6, 4, -3f, 3f);
+        try (Embedder e = Embedder.open(TestModels.foreign(), o)) {
+            float[][] y = e.embed(new Samples("csv", TestModels.flatten(x), new int[] {4}, null, List.of()));
+            for (int i = 0; i < x.length; i++) {
+                float[] n = new float[4];
+                for (int j = 0; j < 4; j++) {
+                    n[j] = (x[i][j] - 1f) / 2f;
+                }
+                assertArrayEquals(TestModels.foreignReference(n), y[i], 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void wrongFeatureCountSaysExpectedAndGot() throws Exception {
+        try (Embedder e = Embedder.open(TestModels.foreign())) {
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> e.embed(new float[][] {{1, 2, 3, 4}, {1, 2, 3, 4, 5}}));
+            assertTrue(ex.getMessage().contains("expected 4 values per sample"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("row 1 has 5"), ex.getMessage());
+            Samples wrong = new Samples("data.csv", new float[10], new int[] {5}, null, List.of());
+            ex = assertThrows(IllegalArgumentException.class, () -> e.embed(wrong));
+            assertTrue(ex.getMessage().contains("data.csv: expected 4 values per sample"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("got 5"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shapeOverrideThatContradictsTheGraphIsRejected() {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Embedder.open(TestModels.foreign(), EmbedderOptions.builder().inputShape(5).build()));
+        assertTrue(ex.getMessage().contains("does not fit input 'x'"), ex.getMessage());
+    }
+
+    @Test
+    void nanAndInfinityAreRejectedWithTheSampleIndex() throws Exception {
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            float[] v = new float[3 * 16];
+            v[2 * 16 + 5] = Float.NaN;
+            Samples s = new Samples("nan", v, new int[] {1, 4, 4}, null, List.of());
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> e.embed(s));
+            assertTrue(ex.getMessage().contains("sample 2 has NaN at position 5"), ex.getMessage());
+            float[][] rows = new float[2][16];
+            rows[1][0] = Float.POSITIVE_INFINITY;
+            ex = assertThrows(IllegalArgumentException.class, () -> e.embed(rows));
+            assertTrue(ex.getMessage().contains("sample 1 has an infinite value"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void nonOnnxAndMissingFilesGiveClearErrors() throws Exception {
+        Path junk = tmp.resolve("junk.onnx");
+        Files.writeString(junk, "this is not a protobuf model");
+        IOException ex = assertThrows(IOException.class, () -> Embedder.open(junk));
+        assertTrue(ex.getMessage().contains("not a valid ONNX model"), ex.getMessage());
+        assertThrows(NoSuchFileException.class, () -> Embedder.open(tmp.resolve("missing.onnx")));
+    }
+
+    @Test
+    void unknownOutputIsRejected() {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().outputName("features").build()));
+        assertTrue(ex.getMessage().contains("no output 'features'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("embedding, logits, probabilities"), ex.getMessage());
+    }
+
+    @Test
+    void otherOutputsCanBeRead() throws Exception {
+        float[][] x = TestModels.randomRows(8, 4, 16, -1f, 1f);
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            float[][] p = e.output("probabilities", x);
+            float[][] logits = e.output("logits", x);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(3, p[i].length);
+                assertArrayEquals(Classifier.softmax(logits[i]), p[i], 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void closedEmbedderRefusesWork() throws Exception {
+        Embedder e = Embedder.open(TestModels.foreign());
+        e.close();
+        e.close();
+        assertThrows(IllegalStateException.class, () -> e.embed(new float[][] {{1, 2, 3, 4}}));
+    }
+}
