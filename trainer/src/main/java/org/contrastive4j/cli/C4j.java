@@ -1,5 +1,6 @@
 package org.contrastive4j.cli;
 
+import java.io.PrintStream;
 import java.util.List;
 import org.contrastive4j.inference.cli.CliCommand;
 import org.contrastive4j.inference.cli.CliRunner;
@@ -11,14 +12,18 @@ public final class C4j {
     private C4j() {}
 
     static List<CliCommand> commands() {
-        return List.of();
+        return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new GoldenCommand(), new BenchCommand(),
+                new ReportCommand(), new CompareCommand());
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        DjlRuntime.offline();
+        System.setProperty("java.awt.headless", "true");
+        return new CliRunner("c4j", "contrastive4j: train contrastive encoders (DJL), export to ONNX, embed and "
+                + "classify with ONNX Runtime.", commands(), out, err).run(args);
     }
 
     public static void main(String[] args) {
-        DjlRuntime.offline();
-        System.setProperty("java.awt.headless", "true");
-        int code = new CliRunner("c4j", "contrastive4j: train contrastive encoders (DJL), export to ONNX, embed and "
-                + "classify with ONNX Runtime.", commands(), System.out, System.err).run(args);
-        System.exit(code);
+        System.exit(run(args, System.out, System.err));
     }
 }

@@ -1,0 +1,24 @@
+package org.contrastive4j.exporter;
+
+import java.util.Map;
+
+/** ONNX Runtime and DJL disagree by more than the tolerance: the export is refused and no file is written. */
+public final class ParityException extends IllegalStateException {
+
+    private final double maxAbsDiff;
+    private final Map<String, Double> diffByCheck;
+
+    public ParityException(String message, double maxAbsDiff, Map<String, Double> diffByCheck) {
+        super(message);
+        this.maxAbsDiff = maxAbsDiff;
+        this.diffByCheck = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(diffByCheck));
+    }
+
+    public double maxAbsDiff() {
+        return maxAbsDiff;
+    }
+
+    public Map<String, Double> diffByCheck() {
+        return diffByCheck;
+    }
+}

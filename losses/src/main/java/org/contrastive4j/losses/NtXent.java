@@ -1,0 +1,90 @@
+package org.contrastive4j.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * InfoNCE / NT-Xent (SimCLR), self-supervised: the positives of a row are the other views of its sample, the softmax
+ * runs over every other row, the loss is the mean over all V·N anchors. With {@link DystressTemperature} and two
+ * views this is DySTreSS (registry name {@code dystress}).
+ */
+public final class NtXent extends AbstractContrastiveLoss {
+
+    private final Temperature temperature;
+    private final String name;
+    private final int requiredViews;
+
+    public NtXent(Temperature temperature, boolean normalize) {
+        this("nt_xent", temperature, normalize, 0);
+    }
+
+    private NtXent(String name, Temperature temperature, boolean normalize, int requiredViews) {
+        super(normalize);
+        if (temperature == null) {
+            throw new IllegalArgumentException("temperature strategy is null");
+        }
+        this.name = name;
+        this.temperature = temperature;
+        this.requiredViews = requiredViews;
+    }
+
+    /** DySTreSS as the golden file defines it: NT-Xent over two views with a DySTreSS temperature. */
+    public static NtXent dystress(double tauMin, double tauMax, boolean normalize) {
+        return new NtXent("dystress", new DystressTemperature(tauMin, tauMax), normalize, 2);
+    }
+
+    public Temperature temperature() {
+        return temperature;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean supervised() {
+        return false;
+    }
+
+    @Override
+    protected int requiredViews() {
+        return requiredViews;
+    }
+
+    @Override
+    protected Map<String, Object> ownParams() {
+        Map<String, Object> p = new LinkedHashMap<>(temperature.params());
+        if (!"dystress".equals(name) && !(temperature instanceof FixedTemperature)) {
+            p.put("temperature-schedule", temperature.name());
+        }
+        return p;
+    }
+
+    @Override
+    protected NDArray lossOfRows(NDArray z, NDArray labels, int views) {
+        return fromLogits(temperature.pairLogits(z), views);
+    }
+
+    @Override
+    protected NDArray lossOfSimilarities(NDArray s, NDArray labels, int views, long dim) {
+        return fromLogits(temperature.logits(s), views);
+    }
+
+    private static NDArray fromLogits(NDArray logits, int views) {
+        NDManager m = logits.getManager();
+        int rows = Math.toIntExact(logits.getShape().get(0));
+        if (views == 1) {
+            return logits.sum().mul(0); // no anchor has a positive
+        }
+        NDArray logProb = LossOps.keepOrNegInf(logits, LossOps.notSelfMask(m, rows)).logSoftmax(1);
+        // The positives of row a are a + kN (mod M), k = 1..V−1: gather V−1 entries per row instead of masking M².
+        long n = rows / views;
+        NDArray offsets = m.arange(1, views).toType(DataType.INT64, false).mul(n).reshape(1, views - 1);
+        NDArray positives = m.arange(rows).toType(DataType.INT64, false).reshape(rows, 1).add(offsets).mod(rows);
+        return logProb.gather(positives, 1).mean().neg();
+    }
+}

@@ -1,0 +1,120 @@
+package org.contrastive4j.models;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import org.contrastive4j.models.blocks.FlattenBlock;
+import org.contrastive4j.models.blocks.GlobalAvgPoolBlock;
+import org.contrastive4j.models.blocks.IdentityBlock;
+import org.contrastive4j.models.blocks.L2NormalizeBlock;
+import org.contrastive4j.models.blocks.MaxPool2dBlock;
+import org.contrastive4j.models.blocks.ReluBlock;
+import org.contrastive4j.models.blocks.ResidualBlock;
+
+/** Builds the block tree of each model family from a {@link ModelSpec}, using only blocks the exporter knows. */
+public final class Encoders {
+
+    /** DJL's 0.9 (weight of the old running value) equals PyTorch's momentum 0.1. */
+    public static final float BN_MOMENTUM = 0.9f;
+
+    private Encoders() {}
+
+    public static EncoderBlock build(ModelSpec spec) {
+        Block backbone = switch (spec.family()) {
+            case ModelSpec.MLP -> mlp(spec);
+            case ModelSpec.SMALL_CNN -> smallCnn(spec);
+            case ModelSpec.RESNET18 -> resnet18(spec);
+            default -> throw new IllegalArgumentException("unknown model family '" + spec.family() + "'");
+        };
+        Block classifier = spec.numClasses() > 0 ? linear(spec.numClasses(), true) : null;
+        return new EncoderBlock(spec, backbone, projectionHead(spec), classifier);
+    }
+
+    /** Linear-ReLU-...-Linear over projectionDims, then L2 normalisation. */
+    static SequentialBlock projectionHead(ModelSpec spec) {
+        SequentialBlock head = new SequentialBlock();
+        int[] dims = spec.projectionDims();
+        for (int i = 0; i < dims.length; i++) {
+            head.add(linear(dims[i], true));
+            if (i < dims.length - 1) {
+                head.add(new ReluBlock());
+            }
+        }
+        return head.add(new L2NormalizeBlock(spec.normEpsilon()));
+    }
+
+    static SequentialBlock mlp(ModelSpec spec) {
+        SequentialBlock net = new SequentialBlock();
+        if (spec.inputShape().length > 1) {
+            net.add(new FlattenBlock());
+        }
+        for (int h : spec.hiddenDims()) {
+            net.add(linear(h, false)).add(batchNorm(spec)).add(new ReluBlock());
+        }
+        return net.add(linear(spec.embeddingDim(), true));
+    }
+
+    /** Conv3x3(w)-BN-ReLU-MaxPool2, Conv3x3(2w)-BN-ReLU-MaxPool2, Conv3x3(4w)-BN-ReLU, global average pool. */
+    static SequentialBlock smallCnn(ModelSpec spec) {
+        int w = spec.width();
+        return new SequentialBlock()
+                .add(convBnRelu(spec, w, 3, 1))
+                .add(new MaxPool2dBlock(2, 2, 0))
+                .add(convBnRelu(spec, 2 * w, 3, 1))
+                .add(new MaxPool2dBlock(2, 2, 0))
+                .add(convBnRelu(spec, 4 * w, 3, 1))
+                .add(new GlobalAvgPoolBlock());
+    }
+
+    /** ResNet-18: stem, four stages of two basic blocks (widths w, 2w, 4w, 8w; stride 2 from stage 2), global average pool. */
+    static SequentialBlock resnet18(ModelSpec spec) {
+        int w = spec.width();
+        SequentialBlock net = new SequentialBlock();
+        if (ModelSpec.STEM_IMAGENET.equals(spec.stem())) {
+            net.add(conv(w, 7, 2, 3)).add(batchNorm(spec)).add(new ReluBlock()).add(new MaxPool2dBlock(3, 2, 1));
+        } else {
+            net.add(convBnRelu(spec, w, 3, 1));
+        }
+        int in = w;
+        for (int stage = 0; stage < 4; stage++) {
+            int out = w << stage;
+            for (int b = 0; b < 2; b++) {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                net.add(basicBlock(spec, out, stride, in != out || stride != 1));
+                in = out;
+            }
+        }
+        return net.add(new GlobalAvgPoolBlock());
+    }
+
+    static ResidualBlock basicBlock(ModelSpec spec, int channels, int stride, boolean project) {
+        SequentialBlock main = new SequentialBlock()
+                .add(conv(channels, 3, stride, 1)).add(batchNorm(spec)).add(new ReluBlock())
+                .add(conv(channels, 3, 1, 1)).add(batchNorm(spec));
+        Block shortcut = project
+                ? new SequentialBlock().add(conv(channels, 1, stride, 0)).add(batchNorm(spec))
+                : new IdentityBlock();
+        return new ResidualBlock(main, shortcut);
+    }
+
+    private static SequentialBlock convBnRelu(ModelSpec spec, int channels, int kernel, int pad) {
+        return new SequentialBlock().add(conv(channels, kernel, 1, pad)).add(batchNorm(spec)).add(new ReluBlock());
+    }
+
+    /** Convolutions feeding a BatchNorm need no bias: BN's beta replaces it. */
+    private static Conv2d conv(int channels, int kernel, int stride, int pad) {
+        return Conv2d.builder().setFilters(channels).setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad)).optBias(false).build();
+    }
+
+    private static Linear linear(int units, boolean bias) {
+        return Linear.builder().setUnits(units).optBias(bias).build();
+    }
+
+    private static BatchNorm batchNorm(ModelSpec spec) {
+        return BatchNorm.builder().optEpsilon(spec.bnEpsilon()).optMomentum(BN_MOMENTUM).build();
+    }
+}

@@ -1,0 +1,65 @@
+package org.contrastive4j.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.inference.cli.CliCommand;
+import org.contrastive4j.inference.cli.CliException;
+import org.contrastive4j.inference.cli.CliRunner;
+import org.contrastive4j.trainer.Devices;
+import org.contrastive4j.trainer.TrainBenchmark;
+
+/** {@code ./c4j bench train ...}: training-step throughput, comparable with shared/bench/torch_ref_train.py. */
+final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmarks: 'bench train' prints img_per_s of the training step (2 views, random data)";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("model").hasArg().desc("small-cnn or resnet18 [default: small-cnn]").build());
+        o.addOption(Option.builder().longOpt("loss").hasArg().desc("loss name [default: sincere]").build());
+        o.addOption(Option.builder().longOpt("temperature").hasArg().desc("loss temperature [default: the loss's]").build());
+        o.addOption(Option.builder().longOpt("batch-size").hasArg().desc("samples per batch (x2 views) [default: 256]").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().desc("timed steps after 3 warm-up steps [default: 20]").build());
+        o.addOption(Option.builder().longOpt("input-shape").hasArg().desc("C,H,W [default: 1,28,28]").build());
+        o.addOption(Option.builder().longOpt("device").hasArg().desc("cpu, gpu, gpu:N, auto [default: auto]").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().desc("PyTorch intra-op threads [default: all cores]").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        if (line.getArgList().size() != 1 || !line.getArgList().get(0).equals("train")) {
+            throw new CliException("usage: c4j bench train [options] (the only benchmark target is 'train'; "
+                    + "loss and inference benchmarks are JMH, see README)");
+        }
+        EngineSetup.threads(line);
+        String[] dims = line.getOptionValue("input-shape", "1,28,28").split(",");
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            shape[i] = Integer.parseInt(dims[i].trim());
+        }
+        int batch = Integer.parseInt(line.getOptionValue("batch-size", "256"));
+        int steps = Integer.parseInt(line.getOptionValue("steps", "20"));
+        Map<String, String> params = line.hasOption("temperature") ? Map.of("temperature", line.getOptionValue("temperature")) : Map.of();
+        var device = Devices.resolve(line.getOptionValue("device", "auto")).get(0);
+        TrainBenchmark.Result r = TrainBenchmark.run(line.getOptionValue("model", "small-cnn"), line.getOptionValue("loss", "sincere"),
+                params, batch, steps, shape, device);
+        String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
+        System.out.printf(Locale.ROOT, "img_per_s=%.0f ms_per_step=%.1f peak_rss_mb=%.0f device=%s batch=%dx2 steps=%d allocator=%s%n",
+                r.imagesPerSecond(), r.msPerStep(), r.peakRssBytes() / 1048576.0, device, batch, steps,
+                preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
+        return 0;
+    }
+}

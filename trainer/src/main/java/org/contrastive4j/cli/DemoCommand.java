@@ -1,0 +1,103 @@
+package org.contrastive4j.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.inference.cli.CliCommand;
+import org.contrastive4j.inference.io.FashionMnist;
+import org.contrastive4j.trainer.RunArtifacts;
+import org.contrastive4j.trainer.TrainConfig;
+import org.contrastive4j.trainer.TrainOptions;
+import org.contrastive4j.trainer.TrainingSession;
+
+/**
+ * {@code ./c4j demo}: the whole path on Fashion-MNIST in one command — train a small CNN with SupCon (DJL), export ONNX
+ * with a parity check, embed the test split with ONNX Runtime, classify it by k-NN against the training split.
+ */
+final class DemoCommand implements CliCommand {
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "train -> export -> verify -> classify on Fashion-MNIST, printing accuracy (writes summary.json)";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("run directory [default: runs/demo]").build());
+        o.addOption(Option.builder().longOpt("data").hasArg().argName("NAME|PATH")
+                .desc("fashion-mnist (Debian's package if installed, else the committed subset), fashion-mnist-subset, "
+                        + "or a path [default: fashion-mnist]").build());
+        o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N")
+                .desc("training epochs [default: 15 on the subset, 2 on the full set]").build());
+        o.addOption(Option.builder().longOpt("max-steps").hasArg().argName("N").desc("stop after N steps [default: none]").build());
+        o.addOption(Option.builder().longOpt("max-train-samples").hasArg().argName("N").desc("limit training samples").build());
+        o.addOption(Option.builder().longOpt("max-test-samples").hasArg().argName("N").desc("limit test samples").build());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("random seed [default: 42]").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("PyTorch threads [default: all cores]").build());
+        o.addOption(Option.builder().longOpt("no-report").desc("skip the HTML report").build());
+        return o;
+    }
+
+    /** The demo's configuration: small-cnn + SupCon, class-balanced batches of 200 (20 per class). */
+    static TrainConfig config(CommandLine line) {
+        String data = line.getOptionValue("data", "fashion-mnist");
+        boolean full = data.equals("fashion-mnist") && FashionMnist.debianInstalled();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("data", data);
+        c.put("out", line.getOptionValue("out", "runs/demo"));
+        c.put("model", "small-cnn");
+        c.put("loss", "supcon");
+        c.put("epochs", Integer.parseInt(line.getOptionValue("epochs", full ? "2" : "15")));
+        c.put("max_steps", Integer.parseInt(line.getOptionValue("max-steps", "0")));
+        c.put("max_train_samples", Integer.parseInt(line.getOptionValue("max-train-samples", "0")));
+        c.put("max_test_samples", Integer.parseInt(line.getOptionValue("max-test-samples", "0")));
+        c.put("seed", Long.parseLong(line.getOptionValue("seed", "42")));
+        c.put("batch_size", 200);
+        c.put("samples_per_class", 20);
+        c.put("lr", 0.1);
+        c.put("eval_every", 0);
+        c.put("report", !line.hasOption("no-report"));
+        return TrainOptions.DEFAULTS.with(c);
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        long t0 = System.nanoTime();
+        EngineSetup.threads(line);
+        TrainConfig config;
+        try {
+            config = config(line);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage());
+        }
+        try (TrainingSession session = TrainingSession.start(config, System.out)) {
+            TrainingSession.Result result = session.run();
+            Map<String, Object> summary = RunArtifacts.finish(session, result, t0, System.out);
+            var data = session.data();
+            System.out.printf(Locale.ROOT, "%n== contrastive4j demo ==%n");
+            System.out.printf(Locale.ROOT, "data:        %s%n", data.description());
+            System.out.printf(Locale.ROOT, "trained:     small-cnn + %s, %.0f epochs on %d images (%.0f img/s)%n", summary.get("loss"),
+                    (Double) summary.get("epochs"), data.train().size(), (Double) summary.get("img_per_s"));
+            System.out.printf(Locale.ROOT, "exported:    %s (parity max abs diff %.2e on a real batch)%n", summary.get("onnx_path"),
+                    (Double) summary.get("export_max_abs_diff"));
+            System.out.printf(Locale.ROOT, "verified:    ONNX Runtime vs DJL embeddings of all %d images: max abs diff %.2e%n",
+                    data.evalReference().size() + data.evalQuery().size(), (Double) summary.get("onnx_vs_djl_embeddings_max_abs_diff"));
+            System.out.printf(Locale.ROOT, "classified:  %d test images by %d-NN with ONNX Runtime: accuracy %.4f "
+                    + "(linear probe %.4f, 1-NN %.4f; chance 0.10)%n", data.evalQuery().size(), config.knnK(),
+                    (Double) summary.get("test_accuracy"), (Double) summary.get("onnx_linear_probe_acc"), (Double) summary.get("onnx_nn1_acc"));
+            System.out.printf(Locale.ROOT, "summary:     %s (%.1f s)%n", result.runDir().resolve("summary.json"),
+                    (Double) summary.get("seconds"));
+        }
+        return 0;
+    }
+
+}

@@ -1,0 +1,210 @@
+package org.contrastive4j.trainer;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.contrastive4j.losses.LossParameter;
+import org.contrastive4j.losses.LossRegistry;
+
+/**
+ * The one table of training options: each field's JSON name, default and help text. From it come the defaults, the
+ * command-line flags (JSON {@code snake_case} → flag {@code --kebab-case}), and the merging of a config file and flags.
+ */
+public final class TrainOptions {
+
+    /** One option: JSON name, default value, help. */
+    public record Field(String json, Object defaultValue, String help) {
+        public String flag() {
+            return json.replace('_', '-');
+        }
+    }
+
+    public static final List<Field> FIELDS = List.of(
+            new Field("data", "fashion-mnist", "training data: fashion-mnist (Debian's package if installed, else the committed "
+                    + "subset), fashion-mnist-subset, or a path (IDX dir, CIFAR dir, image folder, CSV, NPY)"),
+            new Field("test_data", "", "held-out data for evaluation (default: the test split of --data)"),
+            new Field("validation_fraction", 0.0, "fraction of the training data held out (stratified) for validation"),
+            new Field("max_train_samples", 0, "use at most this many training samples (0 = all)"),
+            new Field("max_test_samples", 0, "use at most this many test samples (0 = all)"),
+            new Field("pretrain_classes", "", "train only on these classes, e.g. 0-4 (transfer protocol)"),
+            new Field("transfer_classes", "", "evaluate k-NN / linear probe on these unseen classes, e.g. 5-9"),
+            new Field("model", "small-cnn", "encoder family: small-cnn, mlp, resnet18"),
+            new Field("width", 0, "base channel width (0 = the family's: small-cnn 32 -> 128-d embedding, resnet18 64 -> 512-d)"),
+            new Field("embedding_dim", 0, "mlp embedding size (0 = 128); CNN embeddings follow --width"),
+            new Field("projection_dim", 0, "projection head output size (0 = the family's: small-cnn 64, resnet18 128, mlp 128)"),
+            new Field("stem", "cifar", "resnet18 stem: cifar (3x3, small images) or imagenet (7x7 + max-pool)"),
+            new Field("loss", "supcon", "loss: " + String.join(", ", LossRegistry.names())),
+            new Field("loss_params", Map.of(), "loss parameters (set them with the loss flags below)"),
+            new Field("views", 2, "augmented views per sample"),
+            new Field("epochs", 10, "training epochs"),
+            new Field("max_steps", 0, "stop after this many optimizer steps (0 = no limit)"),
+            new Field("batch_size", 256, "samples per batch (each contributes --views rows to the loss)"),
+            new Field("sampler", "auto", "batch sampler: random, balanced (m per class), auto (balanced for supervised losses)"),
+            new Field("samples_per_class", 0, "m, samples per class in a balanced batch (0 = auto: batch / classes per batch, "
+                    + "using as many classes as divide the batch)"),
+            new Field("optimizer", "sgd", "optimizer: sgd (momentum, optional Nesterov) or adamw"),
+            new Field("lr", 0.05, "peak learning rate"),
+            new Field("momentum", 0.9, "SGD momentum (AdamW beta1)"),
+            new Field("nesterov", false, "Nesterov momentum (SGD)"),
+            new Field("weight_decay", 5e-4, "weight decay (L2 for SGD, decoupled for AdamW)"),
+            new Field("warmup_epochs", 1.0, "linear learning-rate warm-up, in epochs"),
+            new Field("schedule", "cosine", "learning-rate schedule after warm-up: cosine or constant"),
+            new Field("clip_grad_norm", 0.0, "clip the global gradient norm to this value (0 = off)"),
+            new Field("seed", 42L, "random seed (data order, augmentation, initialisation)"),
+            new Field("device", "auto", "auto, cpu, gpu, gpu:N, or gpu:0,1 (several GPUs)"),
+            new Field("grad_cache_chunks", 0, "split each batch into N chunks forwarded one at a time (GradCache: the loss "
+                    + "still sees the whole batch; bounds activation memory); 0 = off. Several GPUs always shard this way, "
+                    + "with at least one chunk per GPU"),
+            new Field("threads", 0, "PyTorch intra-op threads (0 = all cores)"),
+            new Field("loader_threads", 0, "augmentation threads (0 = cores - 1, at least 1)"),
+            new Field("augment", "auto", "augmentation preset: auto (grayscale-default or rgb-default by channels), grayscale-default, "
+                    + "grayscale-strong, rgb-default, none"),
+            new Field("eval_every", 1, "evaluate (1-NN, k-NN, linear probe) every N epochs (0 = only at the end)"),
+            new Field("checkpoint_every_steps", 0, "also checkpoint every N steps (0 = only at epoch ends)"),
+            new Field("knn_k", 5, "k for k-NN evaluation"),
+            new Field("log_every_steps", 10, "write a metrics.jsonl step line every N steps"),
+            new Field("out", "runs/train", "run directory"),
+            new Field("export", true, "export model.onnx (with parity check) at the end"),
+            new Field("report", true, "write report/index.html at the end"));
+
+    public static final TrainConfig DEFAULTS = TrainConfig.fromJsonObject(defaultsJson());
+
+    private TrainOptions() {}
+
+    static JsonObject defaultsJson() {
+        JsonObject o = new JsonObject();
+        for (Field f : FIELDS) {
+            o.add(f.json(), TrainConfig.GSON.toJsonTree(f.defaultValue()));
+        }
+        return o;
+    }
+
+    /** Adds one flag per field, {@code --config FILE}, and one flag per loss parameter of any loss. */
+    public static Options options() {
+        Options options = new Options();
+        options.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
+                .desc("JSON config file (flags override it)").build());
+        options.addOption(Option.builder().longOpt("resume").hasArg().argName("DIR")
+                .desc("continue the run in DIR from its last checkpoint").build());
+        for (Field f : FIELDS) {
+            if (f.json().equals("loss_params")) {
+                continue;
+            }
+            Option.Builder b = Option.builder().longOpt(f.flag()).desc(f.help() + " [default: " + f.defaultValue() + "]");
+            if (f.defaultValue() instanceof Boolean) {
+                b.hasArg().optionalArg(true).argName("true|false");
+            } else {
+                b.hasArg().argName(f.defaultValue() instanceof String ? "VALUE" : "N");
+            }
+            options.addOption(b.build());
+        }
+        for (Map.Entry<String, String> e : lossFlags().entrySet()) {
+            if (!options.hasLongOption(e.getKey())) {
+                options.addOption(Option.builder().longOpt(e.getKey()).hasArg().argName("V").desc(e.getValue()).build());
+            }
+        }
+        return options;
+    }
+
+    /** Loss parameter flag → help, across all registered losses. */
+    static Map<String, String> lossFlags() {
+        Map<String, String> flags = new TreeMap<>();
+        for (String loss : LossRegistry.names()) {
+            for (LossParameter p : LossRegistry.parameters(loss)) {
+                flags.merge(p.name(), "loss parameter (" + loss + ": " + p.description() + ", default " + p.defaultValue() + ")",
+                        (a, b) -> a.substring(0, a.length() - 1) + "; " + b.substring("loss parameter (".length()));
+            }
+        }
+        return flags;
+    }
+
+    /** Defaults ← config file ← flags. */
+    public static TrainConfig resolve(CommandLine line) throws IOException {
+        JsonObject merged = defaultsJson();
+        if (line.hasOption("config")) {
+            Path file = Path.of(line.getOptionValue("config"));
+            if (!Files.isRegularFile(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString(), null, "config file not found");
+            }
+            JsonElement parsed;
+            try {
+                parsed = JsonParser.parseString(Files.readString(file));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")");
+            }
+            if (!parsed.isJsonObject()) {
+                throw new IllegalArgumentException(file + ": the config must be a JSON object");
+            }
+            merge(merged, parsed.getAsJsonObject(), file.toString());
+        }
+        JsonObject fromFlags = new JsonObject();
+        for (Field f : FIELDS) {
+            if (!f.json().equals("loss_params") && line.hasOption(f.flag())) {
+                String v = line.getOptionValue(f.flag());
+                fromFlags.add(f.json(), typed(f, v == null ? "true" : v));
+            }
+        }
+        Map<String, String> lossParams = new LinkedHashMap<>();
+        merged.getAsJsonObject("loss_params").entrySet().forEach(e -> lossParams.put(e.getKey(), e.getValue().getAsString()));
+        for (String flag : lossFlags().keySet()) {
+            if (line.hasOption(flag)) {
+                lossParams.put(flag, line.getOptionValue(flag));
+            }
+        }
+        merge(merged, fromFlags, "command line");
+        String loss = merged.get("loss").getAsString();
+        if (!merged.get("loss").equals(defaultsJson().get("loss")) || !lossParams.isEmpty()) {
+            // Validates the loss name and its parameters now, with the registry's message listing the valid ones.
+            LossRegistry.create(loss, lossParams);
+        }
+        merged.add("loss_params", TrainConfig.GSON.toJsonTree(lossParams));
+        return TrainConfig.fromJsonObject(merged);
+    }
+
+    static void merge(JsonObject into, JsonObject from, String source) {
+        for (Map.Entry<String, JsonElement> e : from.entrySet()) {
+            Field f = FIELDS.stream().filter(x -> x.json().equals(e.getKey())).findFirst().orElse(null);
+            if (f == null) {
+                throw new IllegalArgumentException(source + ": unknown option '" + e.getKey() + "' (valid: "
+                        + String.join(", ", FIELDS.stream().map(Field::json).toList()) + ")");
+            }
+            into.add(e.getKey(), e.getValue());
+        }
+    }
+
+    private static JsonElement typed(Field f, String v) {
+        Object d = f.defaultValue();
+        try {
+            if (d instanceof Boolean) {
+                if (!v.equals("true") && !v.equals("false")) {
+                    throw new NumberFormatException();
+                }
+                return new JsonPrimitive(Boolean.parseBoolean(v));
+            }
+            if (d instanceof Integer) {
+                return new JsonPrimitive(Integer.parseInt(v));
+            }
+            if (d instanceof Long) {
+                return new JsonPrimitive(Long.parseLong(v));
+            }
+            if (d instanceof Double) {
+                return new JsonPrimitive(Double.parseDouble(v));
+            }
+            return new JsonPrimitive(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + f.flag() + ": '" + v + "' is not a valid "
+                    + d.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,462 @@
+package org.contrastive4j.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.losses.ContrastiveLoss;
+import org.contrastive4j.losses.LossRegistry;
+import org.contrastive4j.losses.RepulsionMeter;
+import org.contrastive4j.models.DjlRuntime;
+import org.contrastive4j.models.EncoderBlock;
+import org.contrastive4j.models.Encoders;
+import org.contrastive4j.models.ModelCheckpoint;
+import org.contrastive4j.models.ModelSpec;
+import org.contrastive4j.trainer.data.BatchLoader;
+import org.contrastive4j.trainer.data.BatchSampler;
+import org.contrastive4j.trainer.data.ViewBatch;
+import org.contrastive4j.trainer.eval.EmbeddingExtractor;
+import org.contrastive4j.trainer.eval.Evaluation;
+import org.contrastive4j.trainer.optim.AdamW;
+import org.contrastive4j.trainer.optim.LrSchedule;
+import org.contrastive4j.trainer.optim.Optimizer;
+import org.contrastive4j.trainer.optim.Sgd;
+
+/**
+ * One training run: builds the model, loss, sampler and optimizer from a {@link TrainConfig}, trains with checkpoints
+ * every epoch (and every N steps on request), evaluates on held-out data, and leaves everything in the run directory.
+ * A run resumed from its last checkpoint continues bit-for-bit as if it had never stopped (on CPU, same threads).
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    public static final String TOOLKIT_VERSION = "0.1.0";
+
+    /** Called after every optimizer step; tests use it to interrupt a run at an exact point. */
+    public interface StepListener {
+        void afterStep(long globalStep) throws Exception;
+    }
+
+    /** What a finished run produced. */
+    public record Result(Path runDir, Map<String, Object> summary, Evaluation.Scores scores, float[][] trainEmbeddings,
+            float[][] testEmbeddings) {}
+
+    private final TrainConfig config;
+    private final Path runDir;
+    private final PrintStream out;
+    private final TrainingData data;
+    private final ContrastiveLoss loss;
+    private final Device device;
+    private final List<Device> devices;
+    private final NDManager manager;
+    private final EncoderBlock block;
+    private final Optimizer optimizer;
+    private final Step trainStep;
+    private final BatchSampler sampler;
+    private final LrSchedule schedule;
+    private final long totalSteps;
+    private long globalStep;
+    private StepListener listener = step -> {};
+
+    private TrainingSession(TrainConfig config, PrintStream out, Path resumeCheckpoint) throws IOException {
+        this.config = config;
+        this.runDir = Path.of(config.out());
+        this.out = out;
+        DjlRuntime.offline();
+        this.data = TrainingData.load(config);
+        this.loss = LossRegistry.create(config.loss(), config.lossParams());
+        this.devices = Devices.resolve(config.device());
+        this.device = devices.get(0);
+        boolean balanced = config.sampler().equals("balanced") || (config.sampler().equals("auto") && loss.supervised());
+        this.sampler = balanced ? new org.contrastive4j.trainer.data.ClassBalancedSampler(data.train().labels(),
+                        data.train().classNames().size(), config.batchSize(),
+                        samplesPerClass(config.batchSize(), config.samplesPerClass(), data.train()), config.seed())
+                : new org.contrastive4j.trainer.data.RandomBatchSampler(data.train().size(), config.batchSize(), config.seed());
+        int spe = sampler.stepsPerEpoch();
+        long planned = (long) config.epochs() * spe;
+        this.totalSteps = config.maxSteps() > 0 ? Math.min(config.maxSteps(), planned) : planned;
+        this.schedule = new LrSchedule(config.lr(), Math.round(config.warmupEpochs() * spe), totalSteps,
+                config.cosineSchedule(), 0.0);
+        this.manager = NDManager.newBaseManager(device, "PyTorch");
+        ModelSpec spec = modelSpec(config, data);
+        if (resumeCheckpoint != null) {
+            ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(resumeCheckpoint, manager);
+            this.block = loaded.block();
+            // Loaded weights are plain arrays; trainable ones must be autograd leaves again.
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
+            this.optimizer = newOptimizer();
+            restore(loaded.extras());
+        } else {
+            Engine.getInstance().setRandomSeed((int) config.seed());
+            this.block = Encoders.build(spec);
+            block.initialize(manager, DataType.FLOAT32, new Shape(prepend(1, data.train().sampleShape())));
+            this.optimizer = newOptimizer();
+        }
+        // Several devices, or chunks on one, go through GradCache so that the loss always sees the global batch.
+        this.trainStep = Step.create(block, loss, optimizer, manager, devices, config.clipGradNorm(), config.gradCacheChunks());
+    }
+
+    /** Starts a new run in {@code config.out()}. */
+    public static TrainingSession start(TrainConfig config, PrintStream out) throws IOException {
+        return new TrainingSession(config, out, null);
+    }
+
+    /** Continues the run in {@code runDir} from its last checkpoint, with the configuration it was started with. */
+    public static TrainingSession resume(Path runDir, PrintStream out) throws IOException {
+        Path cfg = runDir.resolve("config.json");
+        Path ckpt = runDir.resolve("checkpoints/last.ckpt");
+        if (!Files.isRegularFile(cfg) || !Files.isRegularFile(ckpt)) {
+            throw new java.nio.file.NoSuchFileException(runDir.toString(), null,
+                    "not a resumable run directory (needs config.json and checkpoints/last.ckpt)");
+        }
+        TrainConfig config = TrainConfig.fromJson(Files.readString(cfg)).withOut(runDir.toString());
+        return new TrainingSession(config, out, ckpt);
+    }
+
+    /**
+     * Opens a finished (or interrupted) run for inspection: its configuration, data and last checkpoint, evaluated
+     * without training.
+     */
+    public static TrainingSession open(Path runDir, PrintStream out) throws IOException {
+        return resume(runDir, out);
+    }
+
+    /** Evaluates the current weights; the summary is the run's summary.json when there is one. */
+    public Result inspect() throws IOException {
+        Evaluation.Scores scores = evaluate();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        Path file = runDir.resolve("summary.json");
+        if (Files.isRegularFile(file)) {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            o.entrySet().forEach(e -> summary.put(e.getKey(), TrainConfig.GSON.fromJson(e.getValue(), Object.class)));
+        }
+        summary.putAll(scores.asMap());
+        return new Result(runDir, summary, scores, lastReferenceEmbeddings, lastQueryEmbeddings);
+    }
+
+    public void setListener(StepListener listener) {
+        this.listener = listener;
+    }
+
+    public TrainingData data() {
+        return data;
+    }
+
+    public EncoderBlock block() {
+        return block;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** m for class-balanced batches: as given, or batch / c for the largest c ≤ the classes present that divides the batch. */
+    static int samplesPerClass(int batch, int given, org.contrastive4j.inference.io.Samples train) {
+        if (given > 0) {
+            return given;
+        }
+        int present = (int) java.util.Arrays.stream(train.labels()).distinct().count();
+        for (int c = Math.min(present, batch / 2); c >= 1; c--) {
+            if (batch % c == 0) {
+                return batch / c;
+            }
+        }
+        return batch;
+    }
+
+    static ModelSpec modelSpec(TrainConfig c, TrainingData data) {
+        int[] shape = data.train().sampleShape();
+        if (!c.model().equals("mlp") && shape.length != 3) {
+            throw new IllegalArgumentException("--model " + c.model() + " needs image samples [C, H, W]; the data has samples of shape "
+                    + java.util.Arrays.toString(shape) + " (use --model mlp for feature vectors)");
+        }
+        ModelSpec spec = switch (c.model()) {
+            case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
+            case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], c.stem());
+            case "mlp" -> ModelSpec.mlp(data.train().sampleLength(), new int[] {512, 256},
+                    c.embeddingDim() > 0 ? c.embeddingDim() : 128);
+            default -> throw new IllegalArgumentException("unknown model '" + c.model() + "'");
+        };
+        if (c.width() > 0 && !c.model().equals("mlp")) {
+            spec = spec.withWidth(c.width());
+        }
+        if (c.projectionDim() > 0) {
+            int[] head = spec.projectionDims();
+            head[head.length - 1] = c.projectionDim();
+            spec = spec.withProjectionDims(head);
+        }
+        return spec;
+    }
+
+    private Optimizer newOptimizer() {
+        return switch (config.optimizer()) {
+            case "sgd" -> new Sgd(manager, (float) config.momentum(), config.nesterov(), (float) config.weightDecay());
+            case "adamw" -> new AdamW(manager, (float) config.momentum(), 0.999f, 1e-8f, (float) config.weightDecay());
+            default -> throw new IllegalArgumentException("unknown optimizer " + config.optimizer());
+        };
+    }
+
+    /** Trains to the end of the plan, evaluates, exports, and writes summary.json. */
+    public Result run() throws Exception {
+        long t0 = System.nanoTime();
+        Files.createDirectories(runDir.resolve("checkpoints"));
+        boolean resumed = globalStep > 0;
+        if (!resumed) {
+            AtomicFiles.writeString(runDir.resolve("config.json"), config.toJson());
+        }
+        int spe = sampler.stepsPerEpoch();
+        out.printf(Locale.ROOT, "data: %s (train %d, eval %d x %d)%n", data.description(), data.train().size(),
+                data.evalQuery().size(), data.evalReference().size());
+        out.printf(Locale.ROOT, "model %s, loss %s %s, device %s (%s), %d steps (%d per epoch, batch %d x %d views)%s%n",
+                config.model(), loss.name(), loss.params(), describeDevices(), DjlRuntime.describe(), totalSteps, spe, config.batchSize(),
+                config.views(), resumed ? ", resuming at step " + globalStep : "");
+        double imagesPerSecond = 0;
+        try (MetricsLog metrics = resumed ? MetricsLog.resume(runDir.resolve("metrics.jsonl"), globalStep)
+                : MetricsLog.create(runDir.resolve("metrics.jsonl"));
+                BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(),
+                        new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
+                        (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
+            Progress progress = new Progress(out, Progress.isTerminal(), totalSteps, spe, globalStep);
+            Evaluation.Scores finalScores = null;
+            double epochLossSum = 0;
+            int epochLossCount = 0;
+            long trainNanos = 0;
+            long trainImages = 0;
+            while (globalStep < totalSteps) {
+                ViewBatch batch = loader.next();
+                long s0 = System.nanoTime();
+                float lr = schedule.at(globalStep);
+                double lossValue = trainStep.run(batch.x(), batch.labels(), batch.views(), batch.sampleShape(), lr);
+                long dt = System.nanoTime() - s0;
+                globalStep++;
+                int rows = batch.views() * batch.batchSize();
+                trainNanos += dt;
+                trainImages += rows;
+                imagesPerSecond = rows / (dt / 1e9);
+                epochLossSum += lossValue;
+                epochLossCount++;
+                int epoch = (int) ((globalStep - 1) / spe) + 1;
+                progress.step(globalStep, epoch, lossValue, imagesPerSecond);
+                if (globalStep % Math.max(1, config.logEverySteps()) == 0 || globalStep == totalSteps) {
+                    Map<String, Object> m = MetricsLog.line("step");
+                    m.put("epoch", epoch);
+                    m.put("step", (int) ((globalStep - 1) % spe) + 1);
+                    m.put("global_step", globalStep);
+                    m.put("loss", lossValue);
+                    m.put("lr", lr);
+                    m.put("img_per_s", imagesPerSecond);
+                    m.put("time_s", (System.nanoTime() - t0) / 1e9);
+                    metrics.write(m);
+                }
+                boolean epochEnd = globalStep % spe == 0 || globalStep == totalSteps;
+                if (epochEnd) {
+                    Map<String, Object> m = MetricsLog.line("epoch");
+                    m.put("epoch", epoch);
+                    m.put("global_step", globalStep);
+                    m.put("train_loss", epochLossSum / Math.max(1, epochLossCount));
+                    epochLossSum = 0;
+                    epochLossCount = 0;
+                    RepulsionMeter.Repulsion r = repulsion(batch);
+                    m.put("repulsion_mean", r.mean());
+                    m.put("repulsion_fraction", r.fraction());
+                    boolean last = globalStep == totalSteps;
+                    if (last || (config.evalEvery() > 0 && epoch % config.evalEvery() == 0)) {
+                        progress.breakLine();
+                        finalScores = evaluate();
+                        m.putAll(finalScores.asMap());
+                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch, finalScores.describe());
+                    }
+                    m.put("time_s", (System.nanoTime() - t0) / 1e9);
+                    metrics.write(m);
+                    checkpoint(epoch, true);
+                } else if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0) {
+                    checkpoint((int) (globalStep / spe), false);
+                }
+                listener.afterStep(globalStep);
+            }
+            double trainSeconds = trainNanos / 1e9;
+            imagesPerSecond = trainImages / Math.max(1e-9, trainSeconds);
+            Evaluation.Scores scores = finalScores != null ? finalScores : evaluate();
+            float[][] trainEmb = lastReferenceEmbeddings;
+            float[][] testEmb = lastQueryEmbeddings;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("dataset", data.description());
+            summary.put("train_size", data.train().size());
+            summary.put("test_size", data.evalQuery().size());
+            summary.put("model", config.model());
+            summary.put("loss", loss.name());
+            summary.put("loss_params", loss.params());
+            summary.put("epochs", (double) globalStep / spe);
+            summary.put("steps", globalStep);
+            summary.put("device", describeDevices());
+            summary.putAll(scores.asMap());
+            summary.put("test_accuracy", scores.knnAcc());
+            summary.put("img_per_s", imagesPerSecond);
+            summary.put("train_seconds", trainSeconds);
+            summary.put("checkpoint", runDir.resolve("checkpoints/last.ckpt").toString());
+            return new Result(runDir, summary, scores, trainEmb, testEmb);
+        }
+    }
+
+    private RepulsionMeter.Repulsion repulsion(ViewBatch batch) {
+        if (!loss.supervised()) {
+            return new RepulsionMeter.Repulsion(Double.NaN, Double.NaN);
+        }
+        try (NDManager scope = manager.newSubManager(device)) {
+            NDArray z = trainStep.project(scope, batch.x(), batch.views() * batch.batchSize(), batch.sampleShape());
+            return RepulsionMeter.measure(loss, z, scope.create(batch.labels()), batch.views());
+        }
+    }
+
+    private float[][] lastReferenceEmbeddings;
+    private float[][] lastQueryEmbeddings;
+
+    /** 1-NN, k-NN and linear-probe accuracy of backbone embeddings, query set against reference set. */
+    public Evaluation.Scores evaluate() {
+        lastReferenceEmbeddings = embed(data.evalReference());
+        lastQueryEmbeddings = embed(data.evalQuery());
+        return Evaluation.score(lastReferenceEmbeddings, data.evalReference().labels(), lastQueryEmbeddings,
+                data.evalQuery().labels(), data.train().classNames(), config.knnK());
+    }
+
+    public float[][] embed(org.contrastive4j.inference.io.Samples samples) {
+        return EmbeddingExtractor.extract(block, manager, device, samples, data.normalization(),
+                EmbeddingExtractor.Output.EMBEDDING, 512);
+    }
+
+    private org.contrastive4j.trainer.data.Pipeline augmentation() {
+        String preset = config.augment();
+        if (preset.equals("auto")) {
+            preset = data.train().sampleShape().length == 3
+                    ? (data.train().sampleShape()[0] == 3 ? "rgb-default" : "grayscale-default") : "none";
+        }
+        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape(), data.normalization());
+    }
+
+    private int loaderThreads() {
+        return config.loaderThreads() > 0 ? config.loaderThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /** Provenance recorded in every checkpoint and ONNX file. */
+    public Map<String, String> provenance() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("c4j.loss", loss.name());
+        p.put("c4j.loss_params", TrainConfig.GSON.toJson(loss.params()));
+        p.put("c4j.dataset", data.description());
+        p.put("c4j.seed", Long.toString(config.seed()));
+        p.put("c4j.config", config.toJson());
+        p.put("c4j.input_mean", TrainConfig.GSON.toJson(data.normalization().mean()));
+        p.put("c4j.input_std", TrainConfig.GSON.toJson(data.normalization().std()));
+        p.put("c4j.class_names", TrainConfig.GSON.toJson(data.train().classNames()));
+        p.put("c4j.global_step", Long.toString(globalStep));
+        p.put("c4j.toolkit_version", TOOLKIT_VERSION);
+        p.put("c4j.engine", DjlRuntime.describe());
+        p.put("c4j.created", Instant.now().toString());
+        return p;
+    }
+
+    private void checkpoint(int epoch, boolean epochEnd) throws IOException {
+        Map<String, byte[]> extras = new LinkedHashMap<>();
+        try (NDManager scope = manager.newSubManager()) {
+            extras.put("optimizer.ndlist", optimizer.saveState(scope).encode());
+        }
+        JsonObject state = new JsonObject();
+        state.addProperty("global_step", globalStep);
+        state.addProperty("epoch", epoch);
+        state.addProperty("steps_per_epoch", sampler.stepsPerEpoch());
+        state.addProperty("optimizer", optimizer.name());
+        state.addProperty("lr_schedule", TrainConfig.GSON.toJson(schedule));
+        state.addProperty("seed", config.seed());
+        state.addProperty("rng", "counter-based: batch order and augmentation are functions of (seed, epoch, step, sample, view)");
+        extras.put("trainer_state.json", state.toString().getBytes(StandardCharsets.UTF_8));
+        extras.put("config.json", config.toJson().getBytes(StandardCharsets.UTF_8));
+        Path last = runDir.resolve("checkpoints/last.ckpt");
+        ModelCheckpoint.save(last, block.spec(), block, provenance(), extras);
+        if (epochEnd) {
+            Files.copy(last, runDir.resolve(String.format(Locale.ROOT, "checkpoints/epoch-%03d.ckpt", epoch)),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void restore(Map<String, byte[]> extras) {
+        byte[] state = extras.get("trainer_state.json");
+        byte[] opt = extras.get("optimizer.ndlist");
+        if (state == null || opt == null) {
+            throw new IllegalArgumentException("checkpoint has no trainer state (trainer_state.json, optimizer.ndlist): "
+                    + "it cannot be resumed, only exported");
+        }
+        JsonObject s = JsonParser.parseString(new String(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        globalStep = s.get("global_step").getAsLong();
+        if (s.get("steps_per_epoch").getAsInt() != sampler.stepsPerEpoch()) {
+            throw new IllegalArgumentException("checkpoint was written with " + s.get("steps_per_epoch") + " steps per epoch, "
+                    + "this configuration has " + sampler.stepsPerEpoch());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            optimizer.loadState(NDList.decode(scope, opt));
+        }
+    }
+
+    /** The device, or the devices and the GradCache chunking, for logs and the summary. */
+    String describeDevices() {
+        String names = String.join(",", devices.stream().map(Device::toString).toList());
+        return trainStep instanceof GradCacheStep g ? names + " (grad cache, " + g.shards() + " shards)" : names;
+    }
+
+    static long[] prepend(long first, int[] rest) {
+        long[] s = new long[rest.length + 1];
+        s[0] = first;
+        for (int i = 0; i < rest.length; i++) {
+            s[i + 1] = rest[i];
+        }
+        return s;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public long globalStep() {
+        return globalStep;
+    }
+
+    public ContrastiveLoss loss() {
+        return loss;
+    }
+
+    @Override
+    public void close() {
+        trainStep.close();
+        optimizer.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,94 @@
+package org.contrastive4j.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Keeps per-parameter state buffers in a manager the optimizer owns, and saves/loads them by name. */
+abstract class StatefulOptimizer implements Optimizer {
+
+    private final NDManager stateManager;
+    /** key = slot + ":" + parameter name, e.g. "momentum:backbone.conv1.weight". */
+    private final Map<String, NDArray> state = new LinkedHashMap<>();
+    private long steps;
+
+    StatefulOptimizer(NDManager parent) {
+        this.stateManager = parent.newSubManager();
+    }
+
+    /** The buffer for (slot, parameter), created as zeros like the parameter on first use. */
+    protected NDArray buffer(String slot, Param p) {
+        return state.computeIfAbsent(slot + ":" + p.name(), k -> {
+            NDArray z = stateManager.zeros(p.value().getShape(), p.value().getDataType(), p.value().getDevice());
+            z.setName(k);
+            return z;
+        });
+    }
+
+    protected long steps() {
+        return steps;
+    }
+
+    @Override
+    public final void step(List<Param> params, float lr) {
+        steps++;
+        // Every intermediate of an update is attached to this scratch manager and freed at the end of the step;
+        // without it, results of ops on a parameter would live as long as the model's manager.
+        try (NDManager scratch = stateManager.newSubManager()) {
+            for (Param p : params) {
+                NDArray grad = p.value().getGradient();
+                grad.attach(scratch);
+                update(p, grad, lr, scratch);
+            }
+        }
+    }
+
+    /** Attaches a freshly computed intermediate to the step's scratch manager and returns it. */
+    protected static NDArray scratch(NDManager scratch, NDArray a) {
+        a.attach(scratch);
+        return a;
+    }
+
+    protected abstract void update(Param p, NDArray grad, float lr, NDManager scratch);
+
+    @Override
+    public NDList saveState(NDManager manager) {
+        NDList out = new NDList();
+        NDArray count = manager.create(new long[] {steps});
+        count.setName("__steps__");
+        out.add(count);
+        for (Map.Entry<String, NDArray> e : state.entrySet()) {
+            NDArray copy = e.getValue().toDevice(e.getValue().getDevice(), true);
+            copy.attach(manager);
+            copy.setName(e.getKey());
+            out.add(copy);
+        }
+        return out;
+    }
+
+    @Override
+    public void loadState(NDList saved) {
+        for (NDArray a : saved) {
+            if ("__steps__".equals(a.getName())) {
+                steps = a.toLongArray()[0];
+                continue;
+            }
+            NDArray copy = a.duplicate();
+            copy.attach(stateManager);
+            copy.setName(a.getName());
+            NDArray old = state.put(a.getName(), copy);
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        state.clear();
+        stateManager.close();
+    }
+}

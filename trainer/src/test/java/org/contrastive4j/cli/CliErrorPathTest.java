@@ -1,0 +1,110 @@
+package org.contrastive4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input on the command line: one line on stderr, a non-zero exit, and no stack trace unless --verbose. */
+class CliErrorPathTest {
+
+    record Outcome(int code, String out, String err) {}
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        // Commands print progress and results on System.out, as a user sees them.
+        System.setOut(o);
+        System.setErr(e);
+        try {
+            int code = C4j.run(args, o, e);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    static void assertOneLineError(Outcome o, String mustContain) {
+        assertNotEquals(0, o.code(), "exit code");
+        List<String> lines = o.err().lines().toList();
+        assertEquals(1, lines.size(), "stderr must be one line, was:\n" + o.err());
+        assertTrue(lines.get(0).contains(mustContain), lines.get(0));
+        assertFalse(o.err().contains("Exception"), o.err());
+    }
+
+    @Test
+    void unknownCommandListsTheCommands() {
+        Outcome o = run("trian");
+        assertOneLineError(o, "unknown command 'trian'");
+        assertTrue(o.err().contains("train"), o.err());
+    }
+
+    @Test
+    void missingDataFileIsOneLine(@TempDir Path dir) {
+        Outcome o = run("train", "--data", dir.resolve("nope").toString(), "--out", dir.resolve("run").toString());
+        assertOneLineError(o, "nope");
+        assertFalse(Files.exists(dir.resolve("run/checkpoints")), "nothing should be written for bad input");
+    }
+
+    @Test
+    void unknownLossListsValidNames(@TempDir Path dir) {
+        Outcome o = run("train", "--loss", "triplet", "--out", dir.toString());
+        assertOneLineError(o, "triplet");
+        assertTrue(o.err().contains("sincere"), o.err());
+    }
+
+    @Test
+    void unknownOptionAndBadNumber(@TempDir Path dir) {
+        assertOneLineError(run("train", "--epoks", "3"), "epoks");
+        assertOneLineError(run("train", "--epochs", "three", "--out", dir.toString()), "three");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace(@TempDir Path dir) {
+        Outcome o = run("train", "--data", dir.resolve("nope").toString(), "--verbose");
+        assertNotEquals(0, o.code());
+        assertTrue(o.err().lines().count() > 1, o.err());
+        assertTrue(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void helpListsEveryCommandAndExitsZero() {
+        Outcome o = run("--help");
+        assertEquals(0, o.code());
+        for (var c : C4j.commands()) {
+            assertTrue(o.out().contains(c.name()), c.name());
+        }
+        Outcome t = run("train", "--help");
+        assertEquals(0, t.code());
+        assertTrue(t.out().contains("--batch-size") && t.out().contains("256"), t.out());
+        assertTrue(t.out().contains("--temperature") && t.out().contains("--tau-min"), "loss flags: " + t.out());
+    }
+
+    /** The real process: exit status and stderr as a user sees them. */
+    @Test
+    void processExitsNonZeroWithOneLine() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                C4j.class.getName(), "no-such-command").redirectErrorStream(false).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor());
+        assertEquals(1, err.lines().filter(l -> !l.startsWith("SLF4J")).count(), err);
+        assertTrue(err.contains("unknown command"), err);
+        assertTrue(new File(java).canExecute());
+    }
+}
