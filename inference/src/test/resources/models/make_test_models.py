@@ -3,6 +3,7 @@
 
   foreign.onnx  -- a "foreign" encoder: input `x` [N, 4] float, y = Relu(x @ W), W[i][j] = 0.1*(i+1) - 0.2*j,
                    output `y` [N, 3], no metadata (what a PyTorch user might hand us).
+  fixed_batch.onnx -- the same with a fixed batch dimension of 2 ([2, 4] -> [2, 3]).
   toolkit.onnx  -- shaped like a contrastive4j export: input `input` [N, 1, 4, 4], outputs `embedding` [N, 2]
                    (Conv 3x3 pad 1 -> Relu -> GlobalAveragePool -> Flatten), `logits` [N, 3] (Gemm) and
                    `probabilities` (Softmax), with the c4j.* metadata keys (input shape, mean 0.5, std 0.25,
@@ -33,6 +34,15 @@ g = helper.make_graph(
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
     [numpy_helper.from_array(w, "W")])
 save(helper.make_model(g, opset_imports=OPSET, producer_name="c4j-test-foreign"), "foreign.onnx")
+
+# --- the same function exported with a fixed batch of 2 (what torch.onnx.export gives without dynamic_axes) ---
+g = helper.make_graph(
+    [helper.make_node("MatMul", ["x", "W"], ["xw"]), helper.make_node("Relu", ["xw"], ["y"])],
+    "fixed_batch",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])],
+    [numpy_helper.from_array(w, "W")])
+save(helper.make_model(g, opset_imports=OPSET, producer_name="c4j-test-foreign"), "fixed_batch.onnx")
 
 # --- toolkit-shaped: conv encoder with a classifier head and metadata ---
 conv_w = np.array([[[[0.1, -0.2, 0.3], [0.0, 0.5, -0.1], [0.2, 0.1, -0.3]]],
@@ -66,4 +76,4 @@ helper.set_model_props(m, {
     "c4j.embedding_dim": "2",
 })
 save(m, "toolkit.onnx")
-print("wrote foreign.onnx and toolkit.onnx to", out)
+print("wrote foreign.onnx, fixed_batch.onnx and toolkit.onnx to", out)

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.contrastive4j.inference.io.DataSources;
+import org.contrastive4j.inference.io.LoadOptions;
 import org.contrastive4j.inference.io.Samples;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class Embedder implements AutoCloseable {
     private final OrtSession session;
     private final ModelInfo info;
     private final EmbedderOptions options;
+    private final int[] inputShape;
     private final long[] sampleDims;
     private final int sampleLength;
     private final int batchSize;
@@ -69,10 +72,11 @@ public final class Embedder implements AutoCloseable {
         this.session = session;
         this.info = info;
         this.options = options;
-        this.sampleDims = Arrays.stream(info.inputShape()).asLongStream().toArray();
+        this.inputShape = info.inputShape();
+        this.sampleDims = Arrays.stream(inputShape).asLongStream().toArray();
         this.sampleLength = info.inputLength();
         this.batchSize = info.fixedBatch() > 0 ? (int) info.fixedBatch() : options.batchSize();
-        this.normalizer = info.mean() == null ? null : new Normalizer(info.inputShape(), info.mean(), info.std());
+        this.normalizer = info.mean() == null ? null : new Normalizer(inputShape, info.mean(), info.std());
     }
 
     /**
@@ -118,6 +122,19 @@ public final class Embedder implements AutoCloseable {
     /** The fingerprint of this embedding function (model file, output, normalisation), as stored in indexes. */
     public ModelFingerprint fingerprint() {
         return info.fingerprint(options.l2Normalize());
+    }
+
+    /**
+     * Reads an input (IDX, image folder, CSV, NPY, CIFAR; see {@link DataSources}) shaped for this model: feature
+     * rows reshaped and images converted/resized to its per-sample input shape. The values stay raw (e.g. pixels in
+     * [0, 1]); {@link #embed(Samples)} applies the normalisation.
+     */
+    public Samples read(Path input, LoadOptions options) throws IOException {
+        return DataSources.load(input, options.toBuilder().sampleShape(inputShape).build());
+    }
+
+    public Samples read(Path input) throws IOException {
+        return read(input, LoadOptions.DEFAULTS);
     }
 
     /** Embeds model-ready rows (already normalised, each flattened to the model's per-sample input shape). */
@@ -169,7 +186,7 @@ public final class Embedder implements AutoCloseable {
                     + Arrays.toString(info.inputShape()) + ") but got " + samples.sampleLength() + " (sample shape "
                     + Arrays.toString(samples.sampleShape()) + ")");
         }
-        if (!Arrays.equals(samples.sampleShape(), info.inputShape()) && samples.sampleShape().length > 1) {
+        if (samples.sampleShape().length > 1 && !Arrays.equals(samples.sampleShape(), inputShape)) {
             // Same number of values in another layout (e.g. HWC images for a CHW model) would silently scramble pixels.
             throw new IllegalArgumentException(samples.source() + ": sample shape " + Arrays.toString(samples.sampleShape())
                     + " does not match the model input " + Arrays.toString(info.inputShape()));
@@ -212,20 +229,25 @@ public final class Embedder implements AutoCloseable {
         try {
             for (int start = 0; start < n; start += batchSize) {
                 int count = Math.min(batchSize, n - start);
-                int len = count * sampleLength;
+                // A graph with a fixed batch dimension gets every batch padded with zeros to that size.
+                int runCount = info.fixedBatch() > 0 ? batchSize : count;
+                int len = runCount * sampleLength;
                 FloatBuffer in = slot.buffer;
                 in.clear();
                 source.fill(start, count, sampleLength, in, slot.scratch);
+                while (in.position() < len) {
+                    in.put(0f);
+                }
                 in.flip();
                 long[] shape = new long[sampleDims.length + 1];
-                shape[0] = count;
+                shape[0] = runCount;
                 System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
                 if (in.remaining() != len) {
                     throw new IllegalStateException("filled " + in.remaining() + " values, expected " + len);
                 }
                 try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, shape);
                         OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), wanted)) {
-                    readRows(result, outputName, out, start, count);
+                    readRows(result, outputName, out, start, count, runCount);
                 }
             }
         } catch (OrtException e) {
@@ -241,17 +263,17 @@ public final class Embedder implements AutoCloseable {
         return out;
     }
 
-    private static void readRows(OrtSession.Result result, String name, float[][] out, int start, int count)
+    private static void readRows(OrtSession.Result result, String name, float[][] out, int start, int count, int runCount)
             throws OrtException {
         OnnxValue value = result.get(name).orElseThrow(() -> new IllegalStateException("model produced no '" + name + "'"));
         if (!(value instanceof OnnxTensor t) || t.getInfo().type != OnnxJavaType.FLOAT) {
             throw new IllegalArgumentException("model output '" + name + "' is not a float tensor (" + value.getInfo() + ")");
         }
         FloatBuffer fb = t.getFloatBuffer();
-        if (fb.remaining() % count != 0) {
-            throw new IllegalStateException("output '" + name + "' has " + fb.remaining() + " values for " + count + " samples");
+        if (fb.remaining() % runCount != 0) {
+            throw new IllegalStateException("output '" + name + "' has " + fb.remaining() + " values for " + runCount + " samples");
         }
-        int dim = fb.remaining() / count;
+        int dim = fb.remaining() / runCount;
         for (int i = 0; i < count; i++) {
             float[] row = new float[dim];
             fb.get(row);
@@ -506,16 +528,30 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** Rejects NaN and infinities; the multiply-by-zero sum turns any of them into NaN in one tight pass. */
+    /**
+     * Rejects NaN and infinities. Multiplying by zero turns any of them into NaN, which survives the sum; four
+     * independent sums keep the pass from being bound by the latency of one long chain of additions.
+     */
     static void checkFinite(float[] v, int offset, int len, int sample) {
-        float acc = 0;
-        for (int j = offset; j < offset + len; j++) {
-            acc += v[j] * 0f;
+        float a0 = 0;
+        float a1 = 0;
+        float a2 = 0;
+        float a3 = 0;
+        int end = offset + len;
+        int j = offset;
+        for (; j + 3 < end; j += 4) {
+            a0 += v[j] * 0f;
+            a1 += v[j + 1] * 0f;
+            a2 += v[j + 2] * 0f;
+            a3 += v[j + 3] * 0f;
         }
-        if (acc != 0) {
-            for (int j = offset; j < offset + len; j++) {
-                if (!Float.isFinite(v[j])) {
-                    throw nonFinite(sample, j - offset, v[j]);
+        for (; j < end; j++) {
+            a0 += v[j] * 0f;
+        }
+        if (a0 + a1 + a2 + a3 != 0) {
+            for (int k = offset; k < end; k++) {
+                if (!Float.isFinite(v[k])) {
+                    throw nonFinite(sample, k - offset, v[k]);
                 }
             }
         }
@@ -563,19 +599,25 @@ public final class Embedder implements AutoCloseable {
             }
         }
 
+        /**
+         * Copies {@code count} samples from {@code src} at {@code offset} into {@code dst} at 0 and normalises them
+         * there. Copy first, then a loop over one array with one index: the shape C2 vectorises on Java 17 (a loop
+         * reading and writing two arrays at different offsets it leaves scalar).
+         */
         void apply(float[] src, int offset, float[] dst, int count) {
+            System.arraycopy(src, offset, dst, 0, count * len);
             int channels = mean.length;
             for (int s = 0; s < count; s++) {
-                int base = s * len;
                 for (int c = 0; c < channels; c++) {
-                    float m = mean[c];
-                    float k = invStd[c];
-                    int from = offset + base + c * plane;
-                    int to = base + c * plane;
-                    for (int j = 0; j < plane; j++) {
-                        dst[to + j] = (src[from + j] - m) * k;
-                    }
+                    int from = s * len + c * plane;
+                    scaleShift(dst, from, from + plane, mean[c], invStd[c]);
                 }
+            }
+        }
+
+        private static void scaleShift(float[] x, int from, int to, float m, float k) {
+            for (int i = from; i < to; i++) {
+                x[i] = (x[i] - m) * k;
             }
         }
     }

@@ -27,9 +27,29 @@ public record ModelInfo(Path path, String sha256, String inputName, int[] inputS
         List<String> classNames, Device device) {
 
     public ModelInfo {
-        outputShapes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputShapes));
+        java.util.LinkedHashMap<String, long[]> copy = new java.util.LinkedHashMap<>();
+        outputShapes.forEach((k, v) -> copy.put(k, v.clone()));
+        outputShapes = java.util.Collections.unmodifiableMap(copy);
+        inputShape = inputShape.clone();
+        mean = mean == null ? null : mean.clone();
+        std = std == null ? null : std.clone();
         metadata = Map.copyOf(metadata);
         classNames = List.copyOf(classNames);
+    }
+
+    @Override
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std == null ? null : std.clone();
     }
 
     public List<String> outputNames() {

@@ -49,6 +49,19 @@ class EmbedderTest {
     }
 
     @Test
+    void fixedBatchModelsGetPaddedBatches() throws Exception {
+        float[][] x = TestModels.randomRows(9, 5, 4, -2f, 2f);
+        try (Embedder e = Embedder.open(TestModels.resource("/models/fixed_batch.onnx"))) {
+            assertEquals(2, e.info().fixedBatch());
+            float[][] y = e.embed(x);
+            assertEquals(5, y.length);
+            for (int i = 0; i < x.length; i++) {
+                assertArrayEquals(TestModels.foreignReference(x[i]), y[i], 1e-5f, "row " + i);
+            }
+        }
+    }
+
+    @Test
     void fingerprintIsTheFilesSha256() throws Exception {
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(TestModels.foreign())));
@@ -153,6 +166,19 @@ class EmbedderTest {
     }
 
     @Test
+    void readsImageInputsShapedForTheModel() throws Exception {
+        // The committed Fashion-MNIST subset is [1, 28, 28]; the toolkit model wants [1, 4, 4].
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            Samples s = e.read(org.contrastive4j.inference.io.FashionMnist.subsetDir(),
+                    org.contrastive4j.inference.io.LoadOptions.builder().split("test").build());
+            assertArrayEquals(new int[] {1, 4, 4}, s.sampleShape());
+            assertEquals(1000, s.size());
+            assertTrue(s.labelled());
+            assertEquals(1000, e.embed(s).length);
+        }
+    }
+
+    @Test
     void explicitMeanAndStdOverrideTheMetadata() throws Exception {
         float[][] raw = TestModels.randomRows(6, 5, 16, 0f, 1f);
         float[][] normalised = new float[raw.length][16];
@@ -222,6 +248,24 @@ class EmbedderTest {
             rows[1][0] = Float.POSITIVE_INFINITY;
             ex = assertThrows(IllegalArgumentException.class, () -> e.embed(rows));
             assertTrue(ex.getMessage().contains("sample 1 has an infinite value"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void finiteCheckCoversEveryPositionIncludingTheTail() {
+        for (int len = 1; len <= 11; len++) {
+            for (int bad = 0; bad < len; bad++) {
+                float[] v = new float[len + 3];
+                v[2 + bad] = bad % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+                int b = bad;
+                int l = len;
+                IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                        () -> Embedder.checkFinite(v, 2, l, 7), "len " + len + " bad " + bad);
+                assertTrue(ex.getMessage().contains("sample 7") && ex.getMessage().contains("position " + b), ex.getMessage());
+            }
+            float[] ok = new float[len + 3];
+            ok[0] = Float.NaN; // outside the checked range
+            Embedder.checkFinite(ok, 2, len, 0);
         }
     }
 

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
 /**
- * The InfoNCE core shared by NT-Xent, SupCon and DySTreSS: every row is an anchor, its softmax runs over all other
- * rows, and its loss is the mean of −log p over its positives.
+ * SupCon's InfoNCE core: every row is an anchor, its softmax runs over all other rows, and its loss is the mean of
+ * −log p over its positives (any mask). NT-Xent, whose positives sit at fixed offsets, gathers them instead.
  */
 final class PositiveLogSoftmax {
 

@@ -1,7 +1,9 @@
 package org.contrastive4j.losses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -70,12 +72,12 @@ public final class Sincere extends AbstractContrastiveLoss {
         NDArray negatives = sameLabel.logicalNot();
         NDArray positives = sameLabel.logicalAnd(LossOps.notSelfMask(logits.getManager(), rows));
         NDArray negativeLse = LossOps.maskedLogSumExp(logits, negatives);
-        // Constant weight of each positive pair: 1/(M·|P(a)|), and 0 for anchors without negatives (one-class
-        // batches), whose placeholder log-sum-exp must not count. |P(a)| = |same label| − 1, |N(a)| = M − |same|.
-        NDArray sameCount = sameLabel.sum(new int[] {1}, true).toType(dt, false);
-        NDArray positiveCount = sameCount.sub(1).maximum(1);
-        NDArray hasNegative = sameCount.lt(rows).toType(dt, false);
-        NDArray weights = positives.toType(dt, false).mul(hasNegative.div(positiveCount.mul(rows)));
-        return LossOps.softplus(negativeLse.sub(logits)).mul(weights).sum();
+        // Per-anchor weight 1/(M·|P(a)|), and 0 for anchors without negatives (one-class batches), whose placeholder
+        // log-sum-exp must not count. |P(a)| = |same label| − 1, |N(a)| = M − |same label|.
+        NDArray sameCount = sameLabel.sum(new int[] {1}).toType(dt, false);
+        NDArray anchorWeight = sameCount.lt(rows).toType(dt, false).div(sameCount.sub(1).maximum(1).mul(rows));
+        NDArray zero = logits.getManager().full(new Shape(), 0f, dt);
+        NDArray pairLoss = LossOps.softplus(negativeLse.sub(logits));
+        return NDArrays.where(positives, pairLoss, zero).sum(new int[] {1}).mul(anchorWeight).sum();
     }
 }

@@ -34,6 +34,7 @@ class GradientAndInvarianceTest {
         double h = 1e-6;
         double maxErr = 0;
         double maxGrad = 0;
+        String worst = "";
         for (int k = 0; k < x.length; k++) {
             double keep = x[k];
             x[k] = keep + h;
@@ -41,11 +42,17 @@ class GradientAndInvarianceTest {
             x[k] = keep - h;
             double down = Batches.value(numeric, x, rows, dim, labels, config.views());
             x[k] = keep;
-            maxErr = Math.max(maxErr, Math.abs((up - down) / (2 * h) - grad[k]));
+            double err = Math.abs((up - down) / (2 * h) - grad[k]);
+            if (err > maxErr) {
+                maxErr = err;
+                worst = "element " + k + ": finite difference " + (up - down) / (2 * h) + " (up " + up + ", down " + down
+                        + "), autograd " + grad[k];
+            }
             maxGrad = Math.max(maxGrad, Math.abs(grad[k]));
         }
         assertTrue(maxGrad > 1e-3, "gradient is (nearly) zero: " + maxGrad);
-        assertTrue(maxErr < 1e-6 * Math.max(1, maxGrad), "autograd vs finite differences: max error " + maxErr);
+        assertTrue(maxErr < 1e-6 * Math.max(1, maxGrad), "autograd vs finite differences: max error " + maxErr
+                + " at " + worst);
     }
 
     /** A temperature that returns fixed per-pair values, whatever the similarities. */

@@ -12,7 +12,8 @@ public final class C4j {
     private C4j() {}
 
     static List<CliCommand> commands() {
-        return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new GoldenCommand(), new BenchCommand());
+        return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new GoldenCommand(), new BenchCommand(),
+                new ReportCommand(), new CompareCommand());
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

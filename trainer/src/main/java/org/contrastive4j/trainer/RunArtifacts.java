@@ -98,20 +98,24 @@ public final class RunArtifacts {
         return m;
     }
 
-    static void writeReport(TrainingSession session, TrainingSession.Result result, Path reportDir) throws IOException {
+    public static Path writeReport(TrainingSession session, TrainingSession.Result result, Path reportDir) throws IOException {
         var data = session.data();
         ReportInputs inputs = ReportInputs.builder()
                 .runName(result.runDir().getFileName().toString())
                 .classNames(data.train().classNames())
                 .train(result.trainEmbeddings(), data.evalReference().labels())
                 .test(result.testEmbeddings(), data.evalQuery().labels())
-                .accuracies(Map.of("nn1_acc", result.scores().nn1Acc(), "knn_acc", result.scores().knnAcc(),
-                        "linear_probe_acc", result.scores().linearProbeAcc()))
+                .accuracy("nn1_acc", result.scores().nn1Acc())
+                .accuracy("knn_acc", result.scores().knnAcc())
+                .accuracy("linear_probe_acc", result.scores().linearProbeAcc())
                 .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
                 .summary(result.summary())
+                .config(session.config().toJsonObject().asMap().entrySet().stream().collect(
+                        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
+                                (a, b) -> a, java.util.LinkedHashMap::new)))
                 .build();
-        ReportWriter.write(reportDir, inputs);
+        return ReportWriter.write(reportDir, inputs).index();
     }
 
     public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {

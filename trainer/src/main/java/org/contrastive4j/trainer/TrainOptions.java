@@ -68,7 +68,8 @@ public final class TrainOptions {
                     + "with at least one chunk per GPU"),
             new Field("threads", 0, "PyTorch intra-op threads (0 = all cores)"),
             new Field("loader_threads", 0, "augmentation threads (0 = cores - 1, at least 1)"),
-            new Field("augment", "auto", "augmentation preset: auto, grayscale-default, rgb-default, none"),
+            new Field("augment", "auto", "augmentation preset: auto (grayscale-default or rgb-default by channels), grayscale-default, "
+                    + "grayscale-strong, rgb-default, none"),
             new Field("eval_every", 1, "evaluate (1-NN, k-NN, linear probe) every N epochs (0 = only at the end)"),
             new Field("checkpoint_every_steps", 0, "also checkpoint every N steps (0 = only at epoch ends)"),
             new Field("knn_k", 5, "k for k-NN evaluation"),

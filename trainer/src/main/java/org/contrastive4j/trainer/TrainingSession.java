@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -97,6 +99,12 @@ public final class TrainingSession implements AutoCloseable {
         if (resumeCheckpoint != null) {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(resumeCheckpoint, manager);
             this.block = loaded.block();
+            // Loaded weights are plain arrays; trainable ones must be autograd leaves again.
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
             this.optimizer = newOptimizer();
             restore(loaded.extras());
         } else {
@@ -124,6 +132,27 @@ public final class TrainingSession implements AutoCloseable {
         }
         TrainConfig config = TrainConfig.fromJson(Files.readString(cfg)).withOut(runDir.toString());
         return new TrainingSession(config, out, ckpt);
+    }
+
+    /**
+     * Opens a finished (or interrupted) run for inspection: its configuration, data and last checkpoint, evaluated
+     * without training.
+     */
+    public static TrainingSession open(Path runDir, PrintStream out) throws IOException {
+        return resume(runDir, out);
+    }
+
+    /** Evaluates the current weights; the summary is the run's summary.json when there is one. */
+    public Result inspect() throws IOException {
+        Evaluation.Scores scores = evaluate();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        Path file = runDir.resolve("summary.json");
+        if (Files.isRegularFile(file)) {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            o.entrySet().forEach(e -> summary.put(e.getKey(), TrainConfig.GSON.fromJson(e.getValue(), Object.class)));
+        }
+        summary.putAll(scores.asMap());
+        return new Result(runDir, summary, scores, lastReferenceEmbeddings, lastQueryEmbeddings);
     }
 
     public void setListener(StepListener listener) {
@@ -217,6 +246,7 @@ public final class TrainingSession implements AutoCloseable {
                         new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
                         (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
             Progress progress = new Progress(out, Progress.isTerminal(), totalSteps, spe, globalStep);
+            Evaluation.Scores finalScores = null;
             double epochLossSum = 0;
             int epochLossCount = 0;
             long trainNanos = 0;
@@ -258,12 +288,12 @@ public final class TrainingSession implements AutoCloseable {
                     RepulsionMeter.Repulsion r = repulsion(batch);
                     m.put("repulsion_mean", r.mean());
                     m.put("repulsion_fraction", r.fraction());
-                    boolean evalDue = config.evalEvery() > 0 && epoch % config.evalEvery() == 0 && globalStep < totalSteps;
-                    if (evalDue) {
+                    boolean last = globalStep == totalSteps;
+                    if (last || (config.evalEvery() > 0 && epoch % config.evalEvery() == 0)) {
                         progress.breakLine();
-                        Evaluation.Scores s = evaluate();
-                        m.putAll(s.asMap());
-                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch, s.describe());
+                        finalScores = evaluate();
+                        m.putAll(finalScores.asMap());
+                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch, finalScores.describe());
                     }
                     m.put("time_s", (System.nanoTime() - t0) / 1e9);
                     metrics.write(m);
@@ -275,7 +305,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             double trainSeconds = trainNanos / 1e9;
             imagesPerSecond = trainImages / Math.max(1e-9, trainSeconds);
-            Evaluation.Scores scores = evaluate();
+            Evaluation.Scores scores = finalScores != null ? finalScores : evaluate();
             float[][] trainEmb = lastReferenceEmbeddings;
             float[][] testEmb = lastQueryEmbeddings;
             Map<String, Object> summary = new LinkedHashMap<>();
@@ -293,7 +323,6 @@ public final class TrainingSession implements AutoCloseable {
             summary.put("img_per_s", imagesPerSecond);
             summary.put("train_seconds", trainSeconds);
             summary.put("checkpoint", runDir.resolve("checkpoints/last.ckpt").toString());
-            out.printf(Locale.ROOT, "final: %s%n", scores.describe());
             return new Result(runDir, summary, scores, trainEmb, testEmb);
         }
     }

@@ -23,8 +23,20 @@ class CliErrorPathTest {
     static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = C4j.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        // Commands print progress and results on System.out, as a user sees them.
+        System.setOut(o);
+        System.setErr(e);
+        try {
+            int code = C4j.run(args, o, e);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
     }
 
     static void assertOneLineError(Outcome o, String mustContain) {
@@ -79,7 +91,8 @@ class CliErrorPathTest {
         }
         Outcome t = run("train", "--help");
         assertEquals(0, t.code());
-        assertTrue(t.out().contains("--batch-size") && t.out().contains("default: 256"), t.out());
+        assertTrue(t.out().contains("--batch-size") && t.out().contains("256"), t.out());
+        assertTrue(t.out().contains("--temperature") && t.out().contains("--tau-min"), "loss flags: " + t.out());
     }
 
     /** The real process: exit status and stderr as a user sees them. */

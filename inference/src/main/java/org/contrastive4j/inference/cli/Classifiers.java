@@ -39,9 +39,18 @@ final class Classifiers {
         return Classifier.knn(embedder, index, k, vote);
     }
 
+    private static boolean numbered(List<String> names) {
+        for (int c = 0; c < names.size(); c++) {
+            if (!names.get(c).equals(Integer.toString(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Expresses the samples' labels in the classifier's label space: by class name when the names differ but the
-     * samples' classes are all known, by number when the samples only carry numbered classes.
+     * samples' classes are all known, by number when either side only carries numbered classes ("0", "1", ...).
      */
     static int[] alignLabels(Samples samples, List<String> classifierNames) {
         List<String> names = samples.classNames();
@@ -68,12 +77,8 @@ final class Classifiers {
         if (unknown.isEmpty()) {
             return mapped;
         }
-        boolean numbered = true;
-        for (int c = 0; c < names.size(); c++) {
-            numbered &= names.get(c).equals(Integer.toString(c));
-        }
-        if (numbered && names.size() <= classifierNames.size()) {
-            return labels;
+        if ((numbered(names) || numbered(classifierNames)) && names.size() <= classifierNames.size()) {
+            return labels; // one side only knows class numbers: trust them
         }
         throw new CliException(samples.source() + ": classes " + unknown + " are unknown to the classifier (its classes: "
                 + classifierNames + ")");

@@ -10,6 +10,7 @@ import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.Prediction;
 import org.contrastive4j.inference.io.CsvFiles;
+import org.contrastive4j.inference.io.DataSources;
 import org.contrastive4j.inference.io.Samples;
 import org.contrastive4j.inference.util.AtomicFiles;
 
@@ -45,9 +46,10 @@ final class ClassifyCommand implements CliCommand {
             Classifier classifier = Classifiers.open(line, embedder);
             Samples samples = ModelArgs.load(line, embedder, "test");
             Prediction[] predictions = classifier.classify(samples);
+            String[] ids = DataSources.ids(Path.of(line.getOptionValue("input")), predictions.length);
             String output = line.getOptionValue("output");
             boolean csv = output != null && output.toLowerCase(Locale.ROOT).endsWith(".csv");
-            String text = csv ? csv(predictions) : jsonl(predictions);
+            String text = csv ? csv(ids, predictions) : jsonl(ids, predictions);
             if (output == null) {
                 out.print(text);
                 out.flush();
@@ -60,11 +62,16 @@ final class ClassifyCommand implements CliCommand {
         }
     }
 
-    static String jsonl(Prediction[] predictions) {
+    /** One JSON object per line; the id is the row number, or the image's relative path for image folders. */
+    static String jsonl(String[] ids, Prediction[] predictions) {
         StringBuilder sb = new StringBuilder(predictions.length * 64);
         for (int i = 0; i < predictions.length; i++) {
             JsonObject o = new JsonObject();
-            o.addProperty("id", i);
+            if (ids[i].equals(Integer.toString(i))) {
+                o.addProperty("id", i);
+            } else {
+                o.addProperty("id", ids[i]);
+            }
             o.addProperty("label", predictions[i].label());
             o.addProperty("class_name", predictions[i].className());
             o.addProperty("score", predictions[i].score());
@@ -73,10 +80,10 @@ final class ClassifyCommand implements CliCommand {
         return sb.toString();
     }
 
-    static String csv(Prediction[] predictions) {
+    static String csv(String[] ids, Prediction[] predictions) {
         StringBuilder sb = new StringBuilder("id,label,class_name,score\n");
         for (int i = 0; i < predictions.length; i++) {
-            sb.append(i).append(',').append(predictions[i].label()).append(',')
+            sb.append(CsvFiles.quote(ids[i])).append(',').append(predictions[i].label()).append(',')
                     .append(CsvFiles.quote(predictions[i].className())).append(',').append(predictions[i].score()).append('\n');
         }
         return sb.toString();

@@ -39,7 +39,7 @@ final class ModelArgs {
         o.addOption(optional("output-name", "NAME", "model output to use (default: embedding, else the first output)"));
         o.addOption(flag("normalize", "L2-normalise embeddings"));
         o.addOption(optional("input-shape", "C,H,W", "per-sample input shape, for models that do not declare it"));
-        o.addOption(optional("mean", "M[,M..]", "per-channel mean to subtract (default: model metadata, else none)"));
+        o.addOption(optional("mean", "M[,M..]", "per-channel mean to subtract from the raw input (default: the model's metadata, else none; --mean 0 --std 1 turns it off)"));
         o.addOption(optional("std", "S[,S..]", "per-channel std to divide by (with --mean)"));
         o.addOption(optional("split", "train|test", "split to read from inputs holding both (IDX, CIFAR)"));
         o.addOption(optional("label-column", "COL", "CSV label column: name, 0-based index, -1 = last, or none"));
@@ -80,11 +80,11 @@ final class ModelArgs {
     /** Reads the input shaped for the model (CSV/NPY rows reshaped, images converted/resized to its input shape). */
     static Samples load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
         LoadOptions.Builder b = LoadOptions.builder().split(line.getOptionValue("split", defaultSplit))
-                .labelColumn(line.getOptionValue("label-column")).sampleShape(embedder.info().inputShape());
+                .labelColumn(line.getOptionValue("label-column"));
         if (line.hasOption("labels")) {
             b.labelsPath(Path.of(line.getOptionValue("labels")));
         }
-        Samples s = DataSources.load(Path.of(line.getOptionValue("input")), b.build());
+        Samples s = embedder.read(Path.of(line.getOptionValue("input")), b.build());
         if (s.size() == 0) {
             throw new CliException(line.getOptionValue("input") + ": no samples");
         }

@@ -25,6 +25,8 @@ import org.contrastive4j.inference.util.AtomicFiles;
  * index (negative counts from the end, {@code -1} = last); anything else is a header name. Labels that are all
  * non-negative integers keep their value (class names "0".."max", so files holding different subsets of the
  * classes agree); otherwise the distinct strings, sorted, become the class names.
+ * <p><b>Id column</b>: a header column named {@code id} (any case) is skipped, so files written by
+ * {@link EmbeddingWriters} ({@code id,label,e0,...}) read back as features and labels.
  * <p>Every error names the file, the line (1-based) and the problem.
  */
 public final class CsvFiles {
@@ -71,9 +73,15 @@ public final class CsvFiles {
                     }
                 }
             }
-            int features = labelIdx >= 0 ? columns - 1 : columns;
+            int idIdx = -1;
+            for (int i = 0; header && i < first.length; i++) {
+                if (i != labelIdx && first[i].trim().equalsIgnoreCase("id")) {
+                    idIdx = i;
+                }
+            }
+            int features = columns - (labelIdx >= 0 ? 1 : 0) - (idIdx >= 0 ? 1 : 0);
             if (features == 0) {
-                throw new IOException(path + ": no feature columns (only the label column)");
+                throw new IOException(path + ": no feature columns (only label/id columns)");
             }
             int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
             int needed = Samples.product(shape);
@@ -87,7 +95,7 @@ public final class CsvFiles {
             int fieldsLine = lineNo;
             while (true) {
                 if (fields != null) {
-                    parseRow(path, fieldsLine, fields, columns, labelIdx, values, labels);
+                    parseRow(path, fieldsLine, fields, columns, labelIdx, idIdx, values, labels);
                 }
                 line = in.readLine();
                 if (line == null) {
@@ -182,7 +190,7 @@ public final class CsvFiles {
         return new Samples(path.toString(), data, shape, y, names);
     }
 
-    private static void parseRow(Path path, int lineNo, String[] fields, int columns, int labelIdx,
+    private static void parseRow(Path path, int lineNo, String[] fields, int columns, int labelIdx, int idIdx,
                                  FloatBuffer values, List<String> labels) throws IOException {
         if (fields.length != columns) {
             throw new IOException(path + ": line " + lineNo + ": " + fields.length + " columns, expected " + columns
@@ -191,6 +199,9 @@ public final class CsvFiles {
         values.ensure(columns);
         for (int j = 0; j < columns; j++) {
             String f = fields[j].trim();
+            if (j == idIdx) {
+                continue;
+            }
             if (j == labelIdx) {
                 if (f.isEmpty()) {
                     throw new IOException(path + ": line " + lineNo + ": empty label in column " + (j + 1));

@@ -52,6 +52,25 @@ public final class DataSources {
         return shape(raw, opts);
     }
 
+    /**
+     * Row ids for the samples {@link #load} returns from {@code input}: relative file paths for image folders, the
+     * 0-based row index otherwise.
+     */
+    public static String[] ids(Path input, int count) throws IOException {
+        String[] ids = new String[count];
+        if (Files.isDirectory(input) && formatOf(input).equals("image-folder")) {
+            List<String> files = ImageFolder.files(input);
+            if (files.size() != count) {
+                throw new IllegalArgumentException(input + ": " + files.size() + " images but " + count + " samples");
+            }
+            return files.toArray(ids);
+        }
+        for (int i = 0; i < count; i++) {
+            ids[i] = Integer.toString(i);
+        }
+        return ids;
+    }
+
     /** A short name of the detected format, for logs and provenance. */
     public static String formatOf(Path input) throws IOException {
         if (Files.isDirectory(input)) {

@@ -46,6 +46,20 @@ public final class ImageFolder {
         return false;
     }
 
+    /**
+     * The image files {@link #read} would load, in the same order (so they can serve as row ids), as paths relative
+     * to {@code root} with '/' separators.
+     */
+    public static List<String> files(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path dir : classDirs(root)) {
+            for (Path f : imageFiles(dir)) {
+                out.add(dir.getFileName() + "/" + f.getFileName());
+            }
+        }
+        return out;
+    }
+
     public static Samples read(Path root) throws IOException {
         return read(root, 0, 0, 0);
     }

@@ -204,6 +204,37 @@ class InferenceCliTest {
     }
 
     @Test
+    void imageFolderPredictionsCarryFileIdsAndTransferToNewClasses() throws Exception {
+        // Transfer classification on an image folder: 28x28 Fashion-MNIST PNGs, resized for the 4x4 toolkit model.
+        Samples subset = org.contrastive4j.inference.io.FashionMnist.load(
+                org.contrastive4j.inference.io.FashionMnist.subsetDir(), "test").head(40);
+        Path folder = tmp.resolve("images");
+        org.contrastive4j.inference.io.ImageFolder.write(folder, subset);
+        Path idx = tmp.resolve("folder.idx");
+        Run r = cli("index", "--model", TestModels.toolkit(), "--input", folder, "--out", idx, "--k", "1", "--metric",
+                "euclidean");
+        assertEquals(0, r.code(), r.err());
+        r = cli("classify", "--model", TestModels.toolkit(), "--index", idx, "--input", folder);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(40, lines.size());
+        List<String> files = org.contrastive4j.inference.io.ImageFolder.files(folder);
+        Prediction[] expected;
+        try (Embedder e = Embedder.open(TestModels.toolkit())) {
+            expected = Classifier.knn(e, KnnIndex.load(idx)).classify(e.read(folder));
+        }
+        int own = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals(files.get(i), o.get("id").getAsString());
+            assertEquals(expected[i].className(), o.get("class_name").getAsString());
+            own += files.get(i).startsWith(o.get("class_name").getAsString() + "/") ? 1 : 0;
+        }
+        // 1-NN against an index of the same images mostly finds the image itself (the 2-d toy embedding has collisions).
+        assertTrue(own > 20, own + " of 40 found their own class");
+    }
+
+    @Test
     void badInputsGiveOneClearLine() throws Exception {
         Path foreign = TestModels.foreign();
         Path three = tmp.resolve("three.csv");

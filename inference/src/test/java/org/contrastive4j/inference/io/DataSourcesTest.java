@@ -146,6 +146,10 @@ class DataSourcesTest {
         assertEquals("image-folder", DataSources.formatOf(folder));
         Samples s = DataSources.load(folder, LoadOptions.builder().channels(1).height(4).width(4).build());
         assertArrayEquals(new int[] {1, 4, 4}, s.sampleShape());
+        String[] ids = DataSources.ids(folder, s.size());
+        assertArrayEquals(new String[] {"p/0.png", "p/2.png", "q/1.png", "q/3.png"}, ids);
+        assertArrayEquals(new int[] {0, 0, 1, 1}, s.labels());
+        assertArrayEquals(new String[] {"0", "1"}, DataSources.ids(FashionMnist.subsetDir(), 2));
 
         Path cifar = Files.createDirectories(tmp.resolve("cifar"));
         Files.write(cifar.resolve("test_batch.bin"), CifarBinaryTest.records(2, 1, 0, 10));

@@ -32,6 +32,13 @@ class EmbeddingWritersTest {
         assertEquals("id,label,score,e0,e1", lines.get(0));
         assertEquals("a.png,dog,0.9,0.25," + (-1f / 3), lines.get(1));
         assertEquals("\"b,\"\"c\"\".png\",cat,0.55,1.0E-9,7.0", lines.get(2));
+        // Ids are skipped and labels recovered when read back (without scores, which would count as a feature).
+        Path noScores = tmp.resolve("ns.csv");
+        EmbeddingWriters.write(noScores, emb, new EmbeddingWriters.Columns(cols.ids(), cols.labels(), cols.classNames(), null));
+        Samples back = CsvFiles.read(noScores);
+        assertArrayEquals(new float[] {0.25f, -1f / 3, 1e-9f, 7f}, back.values());
+        assertEquals(List.of("cat", "dog"), back.classNames());
+        assertArrayEquals(new int[] {1, 0}, back.labels());
         // Embeddings alone read back as numbers.
         Path plain = tmp.resolve("plain.csv");
         EmbeddingWriters.write(plain, emb);

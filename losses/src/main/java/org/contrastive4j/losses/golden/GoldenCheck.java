@@ -42,7 +42,10 @@ public final class GoldenCheck {
 
     private GoldenCheck() {}
 
-    /** The outcome of one case; {@code failures} holds one line per failing dtype/quantity, empty when it passed. */
+    /**
+     * The outcome of one case; {@code failures} holds one entry per failing dtype and quantity (e.g.
+     * {@code float32 grad: max error ...}), empty when the case passed.
+     */
     public record CaseResult(String id, List<String> failures) {
         public boolean passed() {
             return failures.isEmpty();
@@ -64,7 +67,7 @@ public final class GoldenCheck {
         for (CaseResult r : results) {
             if (!r.passed()) {
                 failed++;
-                r.failures().forEach(out::println);
+                out.println(r.id() + ": " + String.join("; ", r.failures()));
             }
         }
         out.println((results.size() - failed) + " passed, " + failed + " failed");
@@ -88,7 +91,7 @@ public final class GoldenCheck {
         try {
             loss = lossOf(c);
         } catch (IllegalArgumentException e) {
-            failures.add(c.id() + ": " + e.getMessage());
+            failures.add(e.getMessage());
             return new CaseResult(c.id(), List.copyOf(failures));
         }
         for (DataType dt : List.of(DataType.FLOAT64, DataType.FLOAT32)) {
@@ -98,12 +101,12 @@ public final class GoldenCheck {
             try {
                 ev = evaluate(loss, c, dt);
             } catch (RuntimeException e) {
-                failures.add(c.id() + " " + dtype + ": loss failed: " + e.getMessage());
+                failures.add(dtype + ": loss failed: " + e.getMessage());
                 continue;
             }
-            compare(c.id(), dtype, "loss", new double[] {ev.loss()}, new double[] {c.expectedLoss()},
+            compare(dtype, "loss", new double[] {ev.loss()}, new double[] {c.expectedLoss()},
                     tol.lossRtol(), tol.lossAtol(), failures);
-            compare(c.id(), dtype, "grad", ev.grad(), c.expectedGrad(), tol.gradRtol(), tol.gradAtol(), failures);
+            compare(dtype, "grad", ev.grad(), c.expectedGrad(), tol.gradRtol(), tol.gradAtol(), failures);
         }
         return new CaseResult(c.id(), List.copyOf(failures));
     }
@@ -143,7 +146,7 @@ public final class GoldenCheck {
         }
     }
 
-    private static void compare(String id, String dtype, String quantity, double[] actual, double[] expected,
+    private static void compare(String dtype, String quantity, double[] actual, double[] expected,
             double rtol, double atol, List<String> failures) {
         int worst = -1;
         double worstRatio = 0;
@@ -161,8 +164,8 @@ public final class GoldenCheck {
             for (int i = 0; i < expected.length; i++) {
                 maxErr = Math.max(maxErr, Math.abs(actual[i] - expected[i]));
             }
-            failures.add(String.format("%s %s %s: max error %.3e, worst element [%d] error %.3e > tolerance %.3e "
-                    + "(atol %.1e + rtol %.1e * |expected|)", id, dtype, quantity, maxErr, worst,
+            failures.add(String.format("%s %s: max error %.3e, worst element [%d] error %.3e > tolerance %.3e "
+                    + "(atol %.1e + rtol %.1e * |expected|)", dtype, quantity, maxErr, worst,
                     Math.abs(actual[worst] - expected[worst]), atol + rtol * Math.abs(expected[worst]), atol, rtol));
         }
     }

@@ -66,6 +66,22 @@ public record Normalization(float[] mean, float[] std) {
         };
     }
 
+    /**
+     * The standard statistics when the data is recognisably Fashion-MNIST ([1, 28, 28] with its class names) or
+     * CIFAR-10 ([3, 32, 32] with its class names), otherwise estimated from the samples themselves.
+     */
+    public static Normalization auto(Samples samples) {
+        int[] s = samples.sampleShape();
+        if (Arrays.equals(s, new int[] {1, 28, 28}) && samples.classNames().equals(FashionMnist.CLASS_NAMES)) {
+            return FASHION_MNIST;
+        }
+        if (Arrays.equals(s, new int[] {3, 32, 32})
+                && samples.classNames().equals(org.contrastive4j.inference.io.CifarBinary.CIFAR10_CLASS_NAMES)) {
+            return CIFAR10;
+        }
+        return estimate(samples);
+    }
+
     /** Number of channels samples of this shape have: the first dimension for images, 1 for flat vectors. */
     public static int channelsOf(int[] sampleShape) {
         return sampleShape.length >= 2 ? sampleShape[0] : 1;

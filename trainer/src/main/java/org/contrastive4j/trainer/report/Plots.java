@@ -114,8 +114,10 @@ public final class Plots {
         }
         int cols = Math.max(1, Math.min(columns, panels.size()));
         int rows = (panels.size() + cols - 1) / cols;
-        int pw = 420;
-        int ph = 280;
+        // Up to four columns get full-size panels; more columns shrink them so the image stays ~1700 px wide.
+        int pw = cols <= 4 ? 420 : Math.max(160, 1680 / cols);
+        int ph = pw * 2 / 3;
+        boolean small = pw < 300;
         int header = 70;
         List<Distribution> all = new ArrayList<>();
         panels.forEach(p -> all.addAll(p.distributions()));
@@ -148,8 +150,8 @@ public final class Plots {
             for (int p = 0; p < panels.size(); p++) {
                 Panel panel = panels.get(p);
                 XYChart chart = histogramChart(panel.title(), null, panel.distributions(), range, pw, ph, false);
-                chart.getStyler().setChartTitleFont(new Font(FONT, Font.BOLD, 14));
-                chart.getStyler().setAxisTickLabelsFont(new Font(FONT, Font.PLAIN, 10));
+                chart.getStyler().setChartTitleFont(new Font(FONT, Font.BOLD, small ? 11 : 14));
+                chart.getStyler().setAxisTickLabelsFont(new Font(FONT, Font.PLAIN, small ? 8 : 10));
                 chart.getStyler().setChartPadding(6);
                 chart.getStyler().setLegendVisible(false);
                 chart.getStyler().setXAxisTitleVisible(false);

@@ -72,7 +72,7 @@ public final class ReportWriter {
                     new Plots.Distribution("noise (other class)", tn[1], Plots.NOISE))));
         }
         Plots.histogramGrid(reportDir.resolve(SIMILARITY_PER_CLASS), "Target vs. noise similarity per class",
-                panels, numClasses <= 4 ? numClasses : numClasses <= 9 ? 3 : 4);
+                panels, gridColumns(numClasses));
         images.add(SIMILARITY_PER_CLASS);
 
         if (numClasses <= 30) {
@@ -128,6 +128,13 @@ public final class ReportWriter {
         AtomicFiles.writeString(index, html(in, d, confusion, confusionSource, projection, log, curves.keySet(),
                 images));
         return new Written(index, jsonPath, List.copyOf(images), d, projection);
+    }
+
+    static int gridColumns(int panels) {
+        if (panels <= 4) {
+            return panels;
+        }
+        return panels <= 9 ? 3 : panels <= 16 ? 4 : (int) Math.ceil(Math.sqrt(panels));
     }
 
     private static double[][] classValues(EmbeddingDiagnostics d, int c) {

@@ -37,7 +37,9 @@ public record RunResult(String loss, Map<String, Double> metrics, Path metricsJs
     /**
      * Collects a finished run's numbers from its directory: accuracies and similarity medians from
      * {@code report/report.json}, the last epoch's repulsion meter and {@code time_s} (as {@code seconds}) from
-     * {@code metrics.jsonl}. Either file may be missing, not both.
+     * {@code metrics.jsonl} (assumes epoch lines carry {@code time_s} as seconds since the run started), overridden
+     * by {@code summary.json}'s {@code seconds} when present. Either report.json or metrics.jsonl may be missing, not
+     * both.
      *
      * @throws IOException when neither file exists or report.json is not valid JSON
      */
@@ -59,6 +61,17 @@ public record RunResult(String loss, Map<String, Double> metrics, Path metricsJs
                 putFinite(values, k, log.lastEpochValue(k));
             }
             putFinite(values, "seconds", log.lastEpochValue("time_s"));
+        }
+        Path summary = runDir.resolve("summary.json");
+        if (Files.isRegularFile(summary)) {
+            try {
+                JsonElement root = JsonParser.parseString(Files.readString(summary));
+                if (root.isJsonObject()) {
+                    putNumber(values, "seconds", root.getAsJsonObject().get("seconds"));
+                }
+            } catch (JsonParseException e) {
+                throw new IOException(summary + " is not valid JSON: " + e.getMessage(), e);
+            }
         }
         if (hasReport) {
             JsonObject json;

@@ -39,6 +39,10 @@ class PipelineTest {
             }
         }
         assertTrue(differing > 40, "augmentation changes most images: " + differing);
+        Pipeline strong = Pipeline.preset("grayscale-strong", s.sampleShape(), Normalization.FASHION_MNIST);
+        assertEquals(4, strong.steps().size());
+        assertTrue(strong.steps().get(0) instanceof RandomTranslate);
+        assertArrayEquals(new int[] {1, 28, 28}, strong.outputShape());
     }
 
     @Test
@@ -101,6 +105,8 @@ class PipelineTest {
         assertEquals(FashionMnist.MEAN, fm.mean()[0], 0.02);
         assertEquals(FashionMnist.STD, fm.std()[0], 0.02);
         assertEquals(Normalization.CIFAR10, Normalization.preset("cifar10"));
+        assertEquals(Normalization.FASHION_MNIST, Normalization.auto(FashionMnist.load(FashionMnist.subsetDir(), "test")));
+        assertEquals(n, Normalization.auto(s));
         assertThrows(IllegalArgumentException.class, () -> Normalization.preset("imagenet-ish"));
         assertThrows(IllegalArgumentException.class, () -> new Normalization(new float[] {0}, new float[] {0}));
     }

@@ -98,6 +98,8 @@ class ComparisonWriterTest {
         assertEquals(log.lastEpochValue("knn_acc"), r.metric("knn_acc"));
         assertEquals(log.lastEpochValue("time_s"), r.metric("seconds"));
         assertEquals(run.resolve("report"), r.reportDir());
+        Files.writeString(run.resolve("summary.json"), "{\"seconds\": 123.5, \"loss\": \"supcon\"}");
+        assertEquals(123.5, RunResult.fromRunDir("supcon", run).metric("seconds"));
         assertThrows(java.io.IOException.class, () -> RunResult.fromRunDir("x", dir.resolve("empty")));
     }
 }

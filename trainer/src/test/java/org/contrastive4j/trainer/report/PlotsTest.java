@@ -64,6 +64,14 @@ class PlotsTest {
         // 3 columns x 3 rows of 420 x 280 panels under a 70 px header
         PngAssert.png(png, 3 * 420, 70 + 3 * 280);
         assertThrows(IllegalArgumentException.class, () -> Plots.histogramGrid(png, "g", List.of(), 3));
+
+        // many classes: ten columns of smaller panels keep the image about 1700 px wide
+        List<Plots.Panel> many = new java.util.ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            many.add(new Plots.Panel("c" + c, List.of(new Plots.Distribution("t", normal(rnd, 20, 0.8, 0.05), null))));
+        }
+        Plots.histogramGrid(png, "grid", many, ReportWriter.gridColumns(100));
+        PngAssert.png(png, 10 * 168, 70 + 10 * 112);
     }
 
     @Test

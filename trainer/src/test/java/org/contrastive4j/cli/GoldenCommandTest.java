@@ -1,0 +1,66 @@
+package org.contrastive4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.contrastive4j.inference.cli.CliRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoldenCommandTest {
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o); // the command prints its report on System.out
+            int code = new CliRunner("c4j", "test", List.of(new GoldenCommand()), o, e).run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(previous);
+        }
+    }
+
+    @Test
+    void goldenFilePassesAndATamperedOneFails(@TempDir Path dir) throws IOException {
+        Path golden = Path.of(System.getProperty("c4j.home", ".")).resolve("../shared/golden/losses.json").normalize();
+        assumeTrue(Files.isRegularFile(golden), "golden file not found at " + golden + "; skipping");
+        Run ok = run("golden", golden.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().trim().matches("(?s)(\\d+) passed, 0 failed"), ok.out());
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(golden).replaceFirst("\"expected_loss\":\\s*[-0-9.eE]+",
+                "\"expected_loss\": 42.0"));
+        Run failed = run("golden", bad.toString());
+        assertEquals(1, failed.code());
+        assertTrue(failed.out().trim().endsWith("passed, 1 failed"), failed.out());
+    }
+
+    @Test
+    void usageErrorsAreOneLine(@TempDir Path dir) throws IOException {
+        Run none = run("golden");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("exactly one golden file"), none.err());
+        Run missing = run("golden", dir.resolve("nope.json").toString());
+        assertTrue(missing.code() != 0 && missing.err().contains("no such file"), missing.err());
+        Path junk = dir.resolve("junk.json");
+        Files.writeString(junk, "[1, 2]");
+        Run malformed = run("golden", junk.toString());
+        assertEquals(1, malformed.code());
+        assertTrue(malformed.err().contains("golden file must be a JSON object"), malformed.err());
+        assertEquals(1, malformed.err().trim().split("\n").length, malformed.err());
+    }
+}
