@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -99,12 +97,6 @@ public final class TrainingSession implements AutoCloseable {
         if (resumeCheckpoint != null) {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(resumeCheckpoint, manager);
             this.block = loaded.block();
-            // Loaded weights are plain arrays; trainable ones must be autograd leaves again.
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-            }
             this.optimizer = newOptimizer();
             restore(loaded.extras());
         } else {

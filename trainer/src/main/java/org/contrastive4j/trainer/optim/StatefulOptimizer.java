@@ -61,7 +61,8 @@ abstract class StatefulOptimizer implements Optimizer {
         count.setName("__steps__");
         out.add(count);
         for (Map.Entry<String, NDArray> e : state.entrySet()) {
-            NDArray copy = e.getValue().toDevice(e.getValue().getDevice(), true);
+            // duplicate(), not toDevice(same, true): DJL's PyTorch engine returns the live buffer for the latter.
+            NDArray copy = e.getValue().duplicate();
             copy.attach(manager);
             copy.setName(e.getKey());
             out.add(copy);
