@@ -252,8 +252,10 @@ public final class ReportWriter {
         h.append(Html.card("median gap (target - noise)", Html.num(d.medianGap(), 3),
                 d.medianGap() > 0 ? "good" : "bad"));
         if (log != null && Double.isFinite(log.lastEpochValue("repulsion_mean"))) {
-            h.append(Html.card("intra-class repulsion (last epoch)",
-                    Html.num(log.lastEpochValue("repulsion_mean"), 4), null));
+            // The fraction reads at a glance; the mean coefficient is tiny in absolute terms, so it goes in
+            // scientific notation rather than rounding to 0.0000.
+            h.append(Html.card(String.format(Locale.ROOT, "same-class pairs repelled, last epoch (mean coefficient %.2e)",
+                    log.lastEpochValue("repulsion_mean")), Html.percent(log.lastEpochValue("repulsion_fraction")), null));
         }
         h.append("</div>\n");
 
