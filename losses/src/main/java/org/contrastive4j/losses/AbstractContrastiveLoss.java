@@ -47,7 +47,7 @@ public abstract class AbstractContrastiveLoss implements SimilarityLoss {
         return scoped(embeddings, labels, () -> {
             checkFinite(embeddings, "embeddings");
             NDArray z = normalize ? LossOps.l2Normalize(embeddings) : embeddings;
-            return embeddings.getShape().get(0) < 2 ? z.sum().mul(0) : lossOfRows(z, supervised() ? labels : null, views);
+            return embeddings.getShape().get(0) < 2 ? LossOps.scale(z.sum(), 0) : lossOfRows(z, supervised() ? labels : null, views);
         });
     }
 
@@ -63,7 +63,7 @@ public abstract class AbstractContrastiveLoss implements SimilarityLoss {
         }
         return scoped(similarities, labels, () -> {
             checkFinite(similarities, "similarities");
-            return s.get(0) < 2 ? similarities.sum().mul(0)
+            return s.get(0) < 2 ? LossOps.scale(similarities.sum(), 0)
                     : lossOfSimilarities(similarities, supervised() ? labels : null, views, dim);
         });
     }

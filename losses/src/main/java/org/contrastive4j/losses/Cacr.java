@@ -85,7 +85,7 @@ public final class Cacr extends AbstractContrastiveLoss {
         NDArray zy = NDArrays.stack(ys);
         NDArray nx = zx.square().sum(new int[] {2}, true); // [P, N, 1]
         NDArray ny = zy.square().sum(new int[] {2}, true).transpose(0, 2, 1); // [P, 1, N]
-        NDArray blocks = nx.add(ny).sub(zx.matMul(zy.transpose(0, 2, 1)).mul(2)); // [P, N, N]
+        NDArray blocks = nx.add(ny).sub(LossOps.scale(zx.matMul(zy.transpose(0, 2, 1)), 2)); // [P, N, N]
         return attraction(attractionCost).add(repulsion(blocks));
     }
 
@@ -94,7 +94,7 @@ public final class Cacr extends AbstractContrastiveLoss {
         long m = s.getShape().get(0);
         long n = m / views;
         NDArray norms = s.diagonal();
-        NDArray d = norms.reshape(m, 1).add(norms.reshape(1, m)).sub(s.mul(2)).reshape(views, n, views, n);
+        NDArray d = norms.reshape(m, 1).add(norms.reshape(1, m)).sub(LossOps.scale(s, 2)).reshape(views, n, views, n);
         NDList blocks = new NDList();
         for (int x = 0; x < views; x++) {
             for (int y = x + 1; y < views; y++) {
@@ -110,7 +110,7 @@ public final class Cacr extends AbstractContrastiveLoss {
         long views = shape.get(0);
         NDManager m = cost.getManager();
         NDArray otherView = LossOps.notSelfMask(m, (int) views).reshape(views, views, 1);
-        NDArray weights = LossOps.keepOrNegInf(cost.mul(tauPos), otherView).softmax(1);
+        NDArray weights = LossOps.keepOrNegInf(LossOps.scale(cost, tauPos), otherView).softmax(1);
         return LossOps.scale(weights.mul(cost).sum(), alpha / (views * shape.get(2)));
     }
 
@@ -119,7 +119,7 @@ public final class Cacr extends AbstractContrastiveLoss {
         Shape shape = cost.getShape();
         long n = shape.get(1);
         NDArray otherSample = LossOps.notSelfMask(cost.getManager(), (int) n).reshape(1, n, n);
-        NDArray weights = LossOps.keepOrNegInf(cost.mul(-tauNeg), otherSample).softmax(2);
+        NDArray weights = LossOps.keepOrNegInf(LossOps.scale(cost, -tauNeg), otherSample).softmax(2);
         return LossOps.scale(weights.mul(cost).sum(), -beta / (shape.get(0) * n));
     }
 }

@@ -32,6 +32,7 @@ public record DystressTemperature(double tauMin, double tauMax) implements Tempe
     @Override
     public NDArray logits(NDArray similarities) {
         double half = 0.5 * (tauMax - tauMin);
+        // Number operands are safe here: τ is detached, so autograd saves none of them (see LossOps.constant).
         NDArray tau = similarities.stopGradient().mul(Math.PI).cos().mul(-half).add(tauMin + half);
         return similarities.div(tau);
     }

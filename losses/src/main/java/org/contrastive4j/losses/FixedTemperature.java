@@ -24,12 +24,12 @@ public record FixedTemperature(double tau) implements Temperature {
 
     @Override
     public NDArray logits(NDArray similarities) {
-        return similarities.div(tau);
+        return LossOps.divide(similarities, tau);
     }
 
     /** Scales the [M, D] rows rather than the [M, M] product: one pass over M·D instead of M². */
     @Override
     public NDArray pairLogits(NDArray z) {
-        return z.mul(1.0 / tau).matMul(z.transpose());
+        return LossOps.scale(z, 1.0 / tau).matMul(z.transpose());
     }
 }

@@ -92,14 +92,35 @@ public final class LossOps {
     }
 
     /**
-     * {@code x · factor} in x's dtype. Use it on 0-d tensors: DJL passes a Java double as a float64 0-d tensor, and
-     * PyTorch promotes a float32 0-d tensor times a float64 0-d tensor to float64 (DJL's cast back would cut the
-     * autograd graph).
+     * A 0-d constant in the dtype of {@code like}, whose memory PyTorch owns. Every constant that multiplies or divides
+     * an array of the autograd graph must come from here (or {@link #scale} / {@link #divide}), never from an
+     * {@code NDArray} method taking a {@code Number} nor from a bare {@code manager.create(double)}: DJL's PyTorch
+     * engine builds arrays from Java data with {@code from_blob} over a direct buffer that only the Java
+     * {@code NDArray} keeps alive, autograd saves the constant operand of mul/div for backward, and that
+     * {@code NDArray} is closed before backward runs (DJL closes its {@code Number} temporaries at once;
+     * {@link AbstractContrastiveLoss} closes every intermediate when {@code compute} returns). A GC in between frees
+     * memory the graph still reads, and backward silently multiplies by whatever reuses it. A native copy lives as
+     * long as the graph does. {@code LossMemorySafetyTest} forces that GC for every loss.
+     */
+    public static NDArray constant(NDArray like, double value) {
+        DataType dt = like.getDataType();
+        try (NDArray javaBacked = like.getManager().create(value)) {
+            // toType to another dtype copies natively; for float64 it would return the same array, so clone.
+            return dt == DataType.FLOAT64 ? javaBacked.duplicate() : javaBacked.toType(dt, false);
+        }
+    }
+
+    /**
+     * {@code x · factor} in x's dtype (a float64 constant would promote a 0-d float32 {@code x} to float64), safe for
+     * autograd (see {@link #constant}).
      */
     public static NDArray scale(NDArray x, double factor) {
-        NDManager m = x.getManager();
-        return x.mul(x.getDataType() == DataType.FLOAT64 ? m.create(factor)
-                : m.create((float) factor).toType(x.getDataType(), false));
+        return x.mul(constant(x, factor));
+    }
+
+    /** {@code x / divisor} in x's dtype, safe for autograd (see {@link #constant}). */
+    public static NDArray divide(NDArray x, double divisor) {
+        return x.div(constant(x, divisor));
     }
 
     /** Scalar −∞ of the dtype of {@code like}, for {@code where}. */

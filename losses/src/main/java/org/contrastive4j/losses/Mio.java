@@ -59,13 +59,13 @@ public final class Mio extends AbstractContrastiveLoss {
         long n = rows / 2;
         NDArray pairDiag = s.reshape(2, n, 2, n).diagonal(0, 1, 3); // [2, 2, N]: s(z^x_i, z^y_i)
         NDArray crossView = pairDiag.get(0, 1).concat(pairDiag.get(1, 0)); // both orders of each positive pair
-        NDArray loss = LossOps.softplus(crossView.div(-tauPos)).mean();
+        NDArray loss = LossOps.softplus(LossOps.divide(crossView, -tauPos)).mean();
         if (n > 1) {
             // Negatives are every pair except a row with itself and with its other view: sum all M² terms and
             // subtract those 2M in O(M), instead of building and applying an [M, M] mask.
-            NDArray all = LossOps.softplus(s.div(tauNeg)).sum();
-            NDArray self = LossOps.softplus(pairDiag.get(0, 0).concat(pairDiag.get(1, 1)).div(tauNeg)).sum();
-            NDArray positives = LossOps.softplus(crossView.div(tauNeg)).sum();
+            NDArray all = LossOps.softplus(LossOps.divide(s, tauNeg)).sum();
+            NDArray self = LossOps.softplus(LossOps.divide(pairDiag.get(0, 0).concat(pairDiag.get(1, 1)), tauNeg)).sum();
+            NDArray positives = LossOps.softplus(LossOps.divide(crossView, tauNeg)).sum();
             loss = loss.add(LossOps.scale(all.sub(self).sub(positives), 1.0 / (2.0 * n * (2 * n - 2))));
         }
         if (lambda != 0) {

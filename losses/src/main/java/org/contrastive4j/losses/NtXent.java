@@ -78,7 +78,7 @@ public final class NtXent extends AbstractContrastiveLoss {
         NDManager m = logits.getManager();
         int rows = Math.toIntExact(logits.getShape().get(0));
         if (views == 1) {
-            return logits.sum().mul(0); // no anchor has a positive
+            return LossOps.scale(logits.sum(), 0); // no anchor has a positive
         }
         NDArray logProb = LossOps.keepOrNegInf(logits, LossOps.notSelfMask(m, rows)).logSoftmax(1);
         // The positives of row a are a + kN (mod M), k = 1..V−1: gather V−1 entries per row instead of masking M².

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /** Test inputs and a loss/gradient evaluator shared by the loss tests. */
 final class Batches {
@@ -21,9 +22,15 @@ final class Batches {
             return LossRegistry.create(name, params);
         }
 
+        /** Parameters sorted by name: Map.of iterates in an order that changes from JVM to JVM. */
         @Override
         public String toString() {
-            return name + params + " V=" + views;
+            return name + new TreeMap<>(params) + " V=" + views;
+        }
+
+        /** A seed that is the same in every JVM (it depends on name, views and the sorted parameters only). */
+        long seed() {
+            return toString().hashCode();
         }
     }
 
