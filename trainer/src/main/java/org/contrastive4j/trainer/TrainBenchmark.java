@@ -52,11 +52,7 @@ public final class TrainBenchmark {
         for (int i = 0; i < batch; i++) {
             y[i] = rng.nextInt(10);
         }
-        ModelSpec spec = switch (model) {
-            case "small-cnn" -> ModelSpec.smallCnn(sampleShape[0], sampleShape[1], sampleShape[2]);
-            case "resnet18" -> ModelSpec.resnet18(sampleShape[0], sampleShape[1], sampleShape[2], "cifar");
-            default -> throw new IllegalArgumentException("bench train supports small-cnn and resnet18, not '" + model + "'");
-        };
+        ModelSpec spec = TrainingSession.familySpec(model, sampleShape, "cifar", 0);
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch");
                 Sgd sgd = new Sgd(manager, 0.9f, false, 0f)) {
             Engine.getInstance().setRandomSeed(0);

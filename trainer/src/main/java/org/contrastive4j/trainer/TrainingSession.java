@@ -171,6 +171,21 @@ public final class TrainingSession implements AutoCloseable {
         return config;
     }
 
+    /** The family's default spec for samples of {@code shape} (mlp: flattened, with {@code embeddingDim}, 0 = 128). */
+    static ModelSpec familySpec(String family, int[] shape, String stem, int embeddingDim) {
+        if (!family.equals("mlp") && shape.length != 3) {
+            throw new IllegalArgumentException("--model " + family + " needs image samples [C, H, W]; the data has samples of shape "
+                    + java.util.Arrays.toString(shape) + " (use --model mlp for feature vectors)");
+        }
+        return switch (family) {
+            case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
+            case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], stem);
+            case "mlp" -> ModelSpec.mlp(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact), new int[] {512, 256},
+                    embeddingDim > 0 ? embeddingDim : 128);
+            default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18)");
+        };
+    }
+
     /** m for class-balanced batches: as given, or batch / c for the largest c ≤ the classes present that divides the batch. */
     static int samplesPerClass(int batch, int given, org.contrastive4j.inference.io.Samples train) {
         if (given > 0) {
@@ -186,18 +201,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     static ModelSpec modelSpec(TrainConfig c, TrainingData data) {
-        int[] shape = data.train().sampleShape();
-        if (!c.model().equals("mlp") && shape.length != 3) {
-            throw new IllegalArgumentException("--model " + c.model() + " needs image samples [C, H, W]; the data has samples of shape "
-                    + java.util.Arrays.toString(shape) + " (use --model mlp for feature vectors)");
-        }
-        ModelSpec spec = switch (c.model()) {
-            case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
-            case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], c.stem());
-            case "mlp" -> ModelSpec.mlp(data.train().sampleLength(), new int[] {512, 256},
-                    c.embeddingDim() > 0 ? c.embeddingDim() : 128);
-            default -> throw new IllegalArgumentException("unknown model '" + c.model() + "'");
-        };
+        ModelSpec spec = familySpec(c.model(), data.train().sampleShape(), c.stem(), c.embeddingDim());
         if (c.width() > 0 && !c.model().equals("mlp")) {
             spec = spec.withWidth(c.width());
         }
