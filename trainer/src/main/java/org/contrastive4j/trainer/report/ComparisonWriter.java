@@ -31,7 +31,13 @@ public final class ComparisonWriter {
     public static final String TIME = "cmp_time.png";
 
     /** Table columns: metric key, header, decimals, and whether larger is better (null: no "best" marking). */
-    private record Column(String key, String header, int decimals, Boolean higherIsBetter) {}
+    /** A table column; {@code decimals < 0} means scientific notation (values far below 1, e.g. the repulsion mean). */
+    private record Column(String key, String header, int decimals, Boolean higherIsBetter) {
+        String format(double v) {
+            return decimals >= 0 || !Double.isFinite(v) ? Html.num(v, Math.max(decimals, 0))
+                    : String.format(java.util.Locale.ROOT, "%.2e", v);
+        }
+    }
 
     private static final List<Column> COLUMNS = List.of(
             new Column("nn1_acc", "1-NN acc", 4, true),
@@ -40,7 +46,7 @@ public final class ComparisonWriter {
             new Column("median_target", "median target", 3, true),
             new Column("median_noise", "median noise", 3, false),
             new Column("median_gap", "median gap", 3, true),
-            new Column("repulsion_mean", "repulsion mean", 4, false),
+            new Column("repulsion_mean", "repulsion mean", -1, false),
             new Column("repulsion_fraction", "repulsion fraction", 3, false),
             new Column("seconds", "wall time (s)", 1, null));
 
@@ -189,7 +195,7 @@ public final class ComparisonWriter {
         for (RunResult r : runs) {
             b.append("| ").append(r.loss()).append(" |");
             for (Column c : COLUMNS) {
-                b.append(' ').append(Html.num(r.metric(c.key()), c.decimals())).append(" |");
+                b.append(' ').append(c.format(r.metric(c.key()))).append(" |");
             }
             if (links) {
                 b.append(' ').append(r.reportDir() == null ? "" : "[report](" + reportLink(outDir, r) + ")")
@@ -216,7 +222,7 @@ public final class ComparisonWriter {
             h.append("<tr><td class=\"l\"><b>").append(Html.escape(r.loss())).append("</b></td>");
             for (Column c : COLUMNS) {
                 boolean best = isBest(runs, r, c);
-                String v = Html.num(r.metric(c.key()), c.decimals());
+                String v = c.format(r.metric(c.key()));
                 h.append("<td>").append(best ? "<b>" + v + "</b>" : v).append("</td>");
             }
             if (links) {

@@ -39,7 +39,7 @@ class ComparisonWriterTest {
         String md = Files.readString(out.resolve(ComparisonWriter.MARKDOWN));
         List<String> rows = md.lines().toList();
         assertEquals(2 + 3, rows.size(), md);
-        assertTrue(rows.get(2).startsWith("| sincere | 0.9123 | 0.9101 | 0.9234 | 0.851 | 0.612 | 0.239 | 0.0000 | 0.000 "
+        assertTrue(rows.get(2).startsWith("| sincere | 0.9123 | 0.9101 | 0.9234 | 0.851 | 0.612 | 0.239 | 0.00e+00 | 0.000 "
                 + "| 812.4 | [report](../runs/sincere/report/index.html) |"), rows.get(2));
         assertTrue(rows.get(3).startsWith("| supcon | 0.8977 | n/a |"), rows.get(3));
         assertTrue(rows.get(3).contains("| 0.191 |") && rows.get(3).contains("| 790.0 |"), rows.get(3));
