@@ -11,9 +11,8 @@ import java.util.Map;
  * runs over every other row, the loss is the mean over all V·N anchors. With {@link DystressTemperature} and two
  * views this is DySTreSS (registry name {@code dystress}).
  */
-public final class NtXent extends AbstractContrastiveLoss {
+public final class NtXent extends TemperatureScaledLoss {
 
-    private final Temperature temperature;
     private final String name;
     private final int requiredViews;
 
@@ -22,22 +21,14 @@ public final class NtXent extends AbstractContrastiveLoss {
     }
 
     private NtXent(String name, Temperature temperature, boolean normalize, int requiredViews) {
-        super(normalize);
-        if (temperature == null) {
-            throw new IllegalArgumentException("temperature strategy is null");
-        }
+        super(temperature, normalize);
         this.name = name;
-        this.temperature = temperature;
         this.requiredViews = requiredViews;
     }
 
     /** DySTreSS as the golden file defines it: NT-Xent over two views with a DySTreSS temperature. */
     public static NtXent dystress(double tauMin, double tauMax, boolean normalize) {
         return new NtXent("dystress", new DystressTemperature(tauMin, tauMax), normalize, 2);
-    }
-
-    public Temperature temperature() {
-        return temperature;
     }
 
     @Override
@@ -64,17 +55,9 @@ public final class NtXent extends AbstractContrastiveLoss {
         return p;
     }
 
+    /** Labels are ignored: the positives of a row are the other views of its sample. */
     @Override
-    protected NDArray lossOfRows(NDArray z, NDArray labels, int views) {
-        return fromLogits(temperature.pairLogits(z), views);
-    }
-
-    @Override
-    protected NDArray lossOfSimilarities(NDArray s, NDArray labels, int views, long dim) {
-        return fromLogits(temperature.logits(s), views);
-    }
-
-    private static NDArray fromLogits(NDArray logits, int views) {
+    protected NDArray fromLogits(NDArray logits, NDArray labels, int views) {
         NDManager m = logits.getManager();
         int rows = Math.toIntExact(logits.getShape().get(0));
         if (views == 1) {

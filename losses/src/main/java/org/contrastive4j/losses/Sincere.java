@@ -16,24 +16,15 @@ import java.util.Map;
  * <p>Computed as {@code softplus(lse_{n∈N(a)}(s_an/τ) − s_ap/τ)}: one masked log-sum-exp per anchor, shared by all
  * of its positives.
  */
-public final class Sincere extends AbstractContrastiveLoss {
+public final class Sincere extends TemperatureScaledLoss {
 
-    private final Temperature temperature;
 
     public Sincere(Temperature temperature, boolean normalize) {
-        super(normalize);
-        if (temperature == null) {
-            throw new IllegalArgumentException("temperature strategy is null");
-        }
-        this.temperature = temperature;
+        super(temperature, normalize);
     }
 
     public Sincere(double temperature, boolean normalize) {
         this(new FixedTemperature(temperature), normalize);
-    }
-
-    public Temperature temperature() {
-        return temperature;
     }
 
     @Override
@@ -56,16 +47,7 @@ public final class Sincere extends AbstractContrastiveLoss {
     }
 
     @Override
-    protected NDArray lossOfRows(NDArray z, NDArray labels, int views) {
-        return fromLogits(temperature.pairLogits(z), labels, views);
-    }
-
-    @Override
-    protected NDArray lossOfSimilarities(NDArray s, NDArray labels, int views, long dim) {
-        return fromLogits(temperature.logits(s), labels, views);
-    }
-
-    private static NDArray fromLogits(NDArray logits, NDArray labels, int views) {
+    protected NDArray fromLogits(NDArray logits, NDArray labels, int views) {
         DataType dt = logits.getDataType();
         int rows = Math.toIntExact(logits.getShape().get(0));
         NDArray sameLabel = LossOps.sameLabelMask(labels, views);

@@ -9,9 +9,8 @@ import java.util.Map;
  * positives are all other rows with its label (other views of its sample included), its softmax runs over all other
  * rows, and the loss is scaled by τ/τ_base. An anchor without positives contributes 0 and counts in the mean.
  */
-public final class SupCon extends AbstractContrastiveLoss {
+public final class SupCon extends TemperatureScaledLoss {
 
-    private final Temperature temperature;
     private final double baseTemperature;
 
     /**
@@ -19,10 +18,7 @@ public final class SupCon extends AbstractContrastiveLoss {
      *     {@link FixedTemperature}
      */
     public SupCon(Temperature temperature, double baseTemperature, boolean normalize) {
-        super(normalize);
-        if (temperature == null) {
-            throw new IllegalArgumentException("temperature strategy is null");
-        }
+        super(temperature, normalize);
         if (!Double.isNaN(baseTemperature)) {
             if (!(baseTemperature > 0) || Double.isInfinite(baseTemperature)) {
                 throw new IllegalArgumentException("base-temperature must be a positive finite number, got "
@@ -33,17 +29,12 @@ public final class SupCon extends AbstractContrastiveLoss {
                         + temperature.name() + " schedule");
             }
         }
-        this.temperature = temperature;
         this.baseTemperature = baseTemperature;
     }
 
     /** The usual form: fixed τ, scale τ/τ_base. */
     public SupCon(double temperature, double baseTemperature, boolean normalize) {
         this(new FixedTemperature(temperature), baseTemperature, normalize);
-    }
-
-    public Temperature temperature() {
-        return temperature;
     }
 
     /** τ/τ_base, the factor in front of the loss. */
@@ -73,16 +64,7 @@ public final class SupCon extends AbstractContrastiveLoss {
     }
 
     @Override
-    protected NDArray lossOfRows(NDArray z, NDArray labels, int views) {
-        return fromLogits(temperature.pairLogits(z), labels, views);
-    }
-
-    @Override
-    protected NDArray lossOfSimilarities(NDArray s, NDArray labels, int views, long dim) {
-        return fromLogits(temperature.logits(s), labels, views);
-    }
-
-    private NDArray fromLogits(NDArray logits, NDArray labels, int views) {
+    protected NDArray fromLogits(NDArray logits, NDArray labels, int views) {
         int rows = Math.toIntExact(logits.getShape().get(0));
         NDArray notSelf = LossOps.notSelfMask(logits.getManager(), rows);
         NDArray positives = LossOps.sameLabelMask(labels, views).logicalAnd(notSelf);
