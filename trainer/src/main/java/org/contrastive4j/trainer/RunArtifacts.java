@@ -11,8 +11,8 @@ import org.contrastive4j.exporter.OnnxExporter;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.trainer.data.EvalBatches;
 import org.contrastive4j.trainer.eval.Evaluation;
-import org.contrastive4j.trainer.eval.EmbeddingExtractor;
 import org.contrastive4j.trainer.report.ReportInputs;
 import org.contrastive4j.trainer.report.ReportWriter;
 import org.contrastive4j.trainer.report.TrainingCurves;
@@ -26,8 +26,7 @@ public final class RunArtifacts {
     public static ExportReport export(TrainingSession session, Path onnx, PrintStream out) throws Exception {
         var data = session.data();
         int n = Math.min(64, data.evalQuery().size());
-        float[] real = data.evalQuery().head(n).values().clone();
-        EmbeddingExtractor.normalize(data.normalization(), real, n, data.evalQuery().sampleShape());
+        float[] real = new EvalBatches(data.evalQuery().head(n), data.normalization(), n).iterator().next().x();
         ExportOptions options = ExportOptions.builder()
                 .metadata(session.provenance())
                 .realBatch(real, n)
