@@ -8,9 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,13 +66,7 @@ public final class GradCacheStep implements Step {
         this.primary = devices.get(0);
         this.clipGradNorm = clipGradNorm;
         this.shardCount = Math.max(chunks, devices.size());
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                // Arrays loaded from a checkpoint do not require a gradient yet (only initialize() marks them).
-                p.getValue().getArray().setRequiresGradient(true);
-                params.add(new Optimizer.Param(p.getKey(), p.getValue().getArray()));
-            }
-        }
+        params.addAll(Step.trainableParams(block));
         this.replicas = new Replicas(block, manager, devices);
     }
 

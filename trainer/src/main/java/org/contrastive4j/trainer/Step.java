@@ -24,6 +24,21 @@ public interface Step extends AutoCloseable {
     /** Projections of {@code x} in inference mode (no gradient), as an array owned by {@code scope}. */
     NDArray project(NDManager scope, float[] x, int rows, int[] sampleShape);
 
+    /**
+     * The block's trainable parameters by name, each marked as an autograd leaf: arrays loaded from a checkpoint do not
+     * require a gradient yet (only {@code initialize()} marks them).
+     */
+    static List<Optimizer.Param> trainableParams(Block block) {
+        List<Optimizer.Param> params = new java.util.ArrayList<>();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+                params.add(new Optimizer.Param(p.getKey(), p.getValue().getArray()));
+            }
+        }
+        return params;
+    }
+
     /** Frees what the step holds beyond the block itself (parameter replicas); the block stays usable. */
     @Override
     default void close() {}

@@ -7,10 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +40,7 @@ public final class TrainStep implements Step {
         this.device = device;
         this.clipGradNorm = clipGradNorm;
         this.ps = new ParameterStore(manager, false);
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                // Arrays loaded from a checkpoint do not require a gradient yet (only initialize() marks them).
-                p.getValue().getArray().setRequiresGradient(true);
-                params.add(new Optimizer.Param(p.getKey(), p.getValue().getArray()));
-            }
-        }
+        params.addAll(Step.trainableParams(block));
     }
 
     /**
