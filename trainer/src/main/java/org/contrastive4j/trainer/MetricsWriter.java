@@ -18,22 +18,22 @@ import java.util.Map;
  * Appends one JSON object per line to {@code metrics.jsonl}, flushed per line so a killed run keeps what it logged.
  * On resume, lines beyond the resumed step are dropped first, so the file reads as one uninterrupted run.
  */
-public final class MetricsLog implements AutoCloseable {
+public final class MetricsWriter implements AutoCloseable {
 
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
     private final BufferedWriter out;
 
-    private MetricsLog(BufferedWriter out) {
+    private MetricsWriter(BufferedWriter out) {
         this.out = out;
     }
 
-    public static MetricsLog create(Path file) throws IOException {
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    public static MetricsWriter create(Path file) throws IOException {
+        return new MetricsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
     }
 
     /** Opens for appending after keeping only the lines whose global_step is at most {@code lastStep}. */
-    public static MetricsLog resume(Path file, long lastStep) throws IOException {
+    public static MetricsWriter resume(Path file, long lastStep) throws IOException {
         List<String> kept = new ArrayList<>();
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -49,7 +49,7 @@ public final class MetricsLog implements AutoCloseable {
             }
         }
         org.contrastive4j.inference.util.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+        return new MetricsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     }
 
     public static Map<String, Object> line(String type) {

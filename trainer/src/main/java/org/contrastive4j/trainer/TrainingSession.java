@@ -236,8 +236,8 @@ public final class TrainingSession implements AutoCloseable {
                 config.model(), loss.name(), loss.params(), describeDevices(), DjlRuntime.describe(), totalSteps, spe, config.batchSize(),
                 config.views(), resumed ? ", resuming at step " + globalStep : "");
         double imagesPerSecond = 0;
-        try (MetricsLog metrics = resumed ? MetricsLog.resume(runDir.resolve("metrics.jsonl"), globalStep)
-                : MetricsLog.create(runDir.resolve("metrics.jsonl"));
+        try (MetricsWriter metrics = resumed ? MetricsWriter.resume(runDir.resolve("metrics.jsonl"), globalStep)
+                : MetricsWriter.create(runDir.resolve("metrics.jsonl"));
                 BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(),
                         new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
                         (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
@@ -263,7 +263,7 @@ public final class TrainingSession implements AutoCloseable {
                 int epoch = (int) ((globalStep - 1) / spe) + 1;
                 progress.step(globalStep, epoch, lossValue, imagesPerSecond);
                 if (globalStep % Math.max(1, config.logEverySteps()) == 0 || globalStep == totalSteps) {
-                    Map<String, Object> m = MetricsLog.line("step");
+                    Map<String, Object> m = MetricsWriter.line("step");
                     m.put("epoch", epoch);
                     m.put("step", (int) ((globalStep - 1) % spe) + 1);
                     m.put("global_step", globalStep);
@@ -275,7 +275,7 @@ public final class TrainingSession implements AutoCloseable {
                 }
                 boolean epochEnd = globalStep % spe == 0 || globalStep == totalSteps;
                 if (epochEnd) {
-                    Map<String, Object> m = MetricsLog.line("epoch");
+                    Map<String, Object> m = MetricsWriter.line("epoch");
                     m.put("epoch", epoch);
                     m.put("global_step", globalStep);
                     m.put("train_loss", epochLossSum / Math.max(1, epochLossCount));
@@ -428,7 +428,7 @@ public final class TrainingSession implements AutoCloseable {
         return trainStep instanceof GradCacheStep g ? names + " (grad cache, " + g.shards() + " shards)" : names;
     }
 
-    static long[] prepend(long first, int[] rest) {
+    public static long[] prepend(long first, int[] rest) {
         long[] s = new long[rest.length + 1];
         s[0] = first;
         for (int i = 0; i < rest.length; i++) {
