@@ -17,7 +17,7 @@ import java.util.Set;
 import org.contrastive4j.exporter.ExportOptions.Output;
 import org.contrastive4j.exporter.OnnxGraph.Op;
 import org.contrastive4j.exporter.OnnxGraph.Value;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.EncoderBlock;
 import org.contrastive4j.models.ModelSpec;

@@ -2,7 +2,10 @@ package org.contrastive4j.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Prediction;
+import org.contrastive4j.core.knn.Vote;
 
 /**
  * Labels samples with a frozen model: through its classifier head ({@code probabilities} or {@code logits} output)

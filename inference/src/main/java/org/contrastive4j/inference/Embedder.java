@@ -27,9 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.contrastive4j.inference.io.DataSources;
-import org.contrastive4j.inference.io.LoadOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.knn.ModelFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.contrastive4j.core.knn.ModelFingerprint;
 
 /**
  * What an {@link Embedder} found in its model file.

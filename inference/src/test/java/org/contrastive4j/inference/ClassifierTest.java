@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Metric;
+import org.contrastive4j.core.knn.Prediction;
+import org.contrastive4j.core.knn.Vote;
 import org.junit.jupiter.api.Test;
 
 class ClassifierTest {

@@ -9,7 +9,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 import org.junit.jupiter.api.Test;
 
 class EmbedderConcurrencyTest {

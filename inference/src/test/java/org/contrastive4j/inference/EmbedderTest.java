@@ -16,7 +16,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.knn.ModelFingerprint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,8 +170,8 @@ class EmbedderTest {
     void readsImageInputsShapedForTheModel() throws Exception {
         // The committed Fashion-MNIST subset is [1, 28, 28]; the toolkit model wants [1, 4, 4].
         try (Embedder e = Embedder.open(TestModels.toolkit())) {
-            Samples s = e.read(org.contrastive4j.inference.io.FashionMnist.subsetDir(),
-                    org.contrastive4j.inference.io.LoadOptions.builder().split("test").build());
+            Samples s = e.read(org.contrastive4j.core.data.FashionMnist.subsetDir(),
+                    org.contrastive4j.core.data.LoadOptions.builder().split("test").build());
             assertArrayEquals(new int[] {1, 4, 4}, s.sampleShape());
             assertEquals(1000, s.size());
             assertTrue(s.labelled());

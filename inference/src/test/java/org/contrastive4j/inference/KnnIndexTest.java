@@ -13,6 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Metric;
+import org.contrastive4j.core.knn.ModelFingerprint;
+import org.contrastive4j.core.knn.Prediction;
+import org.contrastive4j.core.knn.Vote;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

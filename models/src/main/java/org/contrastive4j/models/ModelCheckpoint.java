@@ -29,7 +29,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.files.AtomicFiles;
 
 /**
  * A checkpoint is one zip file: {@code spec.json} (how to rebuild the block tree), {@code model.params} (DJL's

@@ -5,9 +5,9 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliException;
-import org.contrastive4j.inference.cli.CliRunner;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.trainer.Devices;
 import org.contrastive4j.trainer.TrainBenchmark;
 

@@ -2,8 +2,8 @@ package org.contrastive4j.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliRunner;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.models.DjlRuntime;
 
 /** {@code ./c4j}: the training-side command line (the inference commands run from the deployment jar). */

@@ -11,16 +11,16 @@ import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliException;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.losses.LossParameter;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
 import org.contrastive4j.trainer.TrainingSession;
-import org.contrastive4j.trainer.report.ComparisonWriter;
-import org.contrastive4j.trainer.report.RunResult;
+import org.contrastive4j.report.ComparisonWriter;
+import org.contrastive4j.report.RunResult;
 
 /**
  * {@code ./c4j compare --losses sincere,supcon,infonce}: trains each loss with the same model, data, budget and seed

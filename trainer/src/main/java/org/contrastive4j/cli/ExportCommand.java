@@ -10,8 +10,8 @@ import org.apache.commons.cli.Options;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliException;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.ModelCheckpoint;
 

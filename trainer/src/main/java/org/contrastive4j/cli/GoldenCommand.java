@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliException;
-import org.contrastive4j.inference.cli.CliRunner;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.losses.golden.GoldenCheck;
 import org.contrastive4j.models.DjlRuntime;
 

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.contrastive4j.inference.cli.CliCommand;
-import org.contrastive4j.inference.cli.CliException;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainingSession;
 

@@ -3,7 +3,7 @@ package org.contrastive4j.cli;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.contrastive4j.inference.cli.CliCommand;
+import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;

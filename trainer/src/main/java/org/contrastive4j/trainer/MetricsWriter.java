@@ -48,7 +48,7 @@ public final class MetricsWriter implements AutoCloseable {
                 }
             }
         }
-        org.contrastive4j.inference.util.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        org.contrastive4j.core.files.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         return new MetricsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     }
 

@@ -10,12 +10,12 @@ import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.trainer.data.EvalBatches;
-import org.contrastive4j.trainer.eval.Evaluation;
-import org.contrastive4j.trainer.report.ReportInputs;
-import org.contrastive4j.trainer.report.ReportWriter;
-import org.contrastive4j.trainer.report.TrainingCurves;
+import org.contrastive4j.core.eval.Evaluation;
+import org.contrastive4j.report.ReportInputs;
+import org.contrastive4j.report.ReportWriter;
+import org.contrastive4j.report.TrainingCurves;
 
 /** What a finished run leaves behind besides checkpoints: model.onnx, training curves, the report, summary.json. */
 public final class RunArtifacts {

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import org.contrastive4j.inference.io.DataSources;
-import org.contrastive4j.inference.io.FashionMnist;
-import org.contrastive4j.inference.io.LoadOptions;
-import org.contrastive4j.inference.io.Samples;
-import org.contrastive4j.inference.io.Splits;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Splits;
 import org.contrastive4j.trainer.data.Normalization;
 
 /**

@@ -19,7 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.contract.ToolkitVersion;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.losses.RepulsionMeter;
@@ -32,7 +33,7 @@ import org.contrastive4j.trainer.data.BatchLoader;
 import org.contrastive4j.trainer.data.BatchSampler;
 import org.contrastive4j.trainer.data.ViewBatch;
 import org.contrastive4j.trainer.eval.EmbeddingExtractor;
-import org.contrastive4j.trainer.eval.Evaluation;
+import org.contrastive4j.core.eval.Evaluation;
 import org.contrastive4j.trainer.optim.AdamW;
 import org.contrastive4j.trainer.optim.LrSchedule;
 import org.contrastive4j.trainer.optim.Optimizer;
@@ -44,8 +45,6 @@ import org.contrastive4j.trainer.optim.Sgd;
  * A run resumed from its last checkpoint continues bit-for-bit as if it had never stopped (on CPU, same threads).
  */
 public final class TrainingSession implements AutoCloseable {
-
-    public static final String TOOLKIT_VERSION = "0.1.0";
 
     /** Called after every optimizer step; tests use it to interrupt a run at an exact point. */
     public interface StepListener {
@@ -187,7 +186,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** m for class-balanced batches: as given, or batch / c for the largest c ≤ the classes present that divides the batch. */
-    static int samplesPerClass(int batch, int given, org.contrastive4j.inference.io.Samples train) {
+    static int samplesPerClass(int batch, int given, org.contrastive4j.core.data.Samples train) {
         if (given > 0) {
             return given;
         }
@@ -344,7 +343,7 @@ public final class TrainingSession implements AutoCloseable {
                 data.evalQuery().labels(), data.train().classNames(), config.knnK());
     }
 
-    public float[][] embed(org.contrastive4j.inference.io.Samples samples) {
+    public float[][] embed(org.contrastive4j.core.data.Samples samples) {
         return EmbeddingExtractor.extract(block, manager, device, samples, data.normalization(),
                 EmbeddingExtractor.Output.EMBEDDING, 512);
     }
@@ -375,7 +374,7 @@ public final class TrainingSession implements AutoCloseable {
         p.put("c4j.input_std", TrainConfig.GSON.toJson(data.normalization().std()));
         p.put("c4j.class_names", TrainConfig.GSON.toJson(data.train().classNames()));
         p.put("c4j.global_step", Long.toString(globalStep));
-        p.put("c4j.toolkit_version", TOOLKIT_VERSION);
+        p.put("c4j.toolkit_version", ToolkitVersion.get());
         p.put("c4j.engine", DjlRuntime.describe());
         p.put("c4j.created", Instant.now().toString());
         return p;

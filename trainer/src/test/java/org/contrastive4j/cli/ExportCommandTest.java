@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.contrastive4j.inference.cli.CliRunner;
+import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelCheckpoint;

@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Long-run check that embedding does not grow native memory: embeds batches of raw samples from 4 threads for

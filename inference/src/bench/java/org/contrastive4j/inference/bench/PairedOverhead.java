@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Our API's overhead measured so that machine load cancels out: calls to a bare ORT session and to

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.KnnIndex;
-import org.contrastive4j.inference.Vote;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Vote;
+import org.contrastive4j.core.data.Samples;
 
 /** Builds the classifier of {@code classify} / {@code evaluate}: a k-NN index when given, else the model's head. */
 final class Classifiers {

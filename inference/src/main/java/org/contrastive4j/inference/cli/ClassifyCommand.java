@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.Prediction;
-import org.contrastive4j.inference.io.CsvFiles;
-import org.contrastive4j.inference.io.DataSources;
-import org.contrastive4j.inference.io.Samples;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.knn.Prediction;
+import org.contrastive4j.core.data.CsvFiles;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name, score. */
 final class ClassifyCommand implements CliCommand {

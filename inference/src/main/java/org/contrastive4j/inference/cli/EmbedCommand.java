@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.io.EmbeddingWriters;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.EmbeddingWriters;
+import org.contrastive4j.core.data.Samples;
 
 /** {@code embed}: writes one embedding per input sample (CSV, NPY or JSONL; CSV on stdout without --output). */
 final class EmbedCommand implements CliCommand {

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.Prediction;
-import org.contrastive4j.inference.eval.ConfusionMatrix;
-import org.contrastive4j.inference.eval.Metrics;
-import org.contrastive4j.inference.io.Samples;
-import org.contrastive4j.inference.util.AtomicFiles;
+import org.contrastive4j.core.knn.Prediction;
+import org.contrastive4j.core.eval.ConfusionMatrix;
+import org.contrastive4j.core.eval.Metrics;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code evaluate}: accuracy (overall and per class) on labelled data, a confusion-matrix PNG and a JSON summary. */
 final class EvaluateCommand implements CliCommand {
@@ -58,7 +60,7 @@ final class EvaluateCommand implements CliCommand {
             ConfusionMatrix cm = ConfusionMatrix.of(truth, predicted, classifier.classNames());
             Path dir = Path.of(line.getOptionValue("out", "."));
             Path png = dir.resolve("confusion-matrix.png");
-            cm.writePng(png);
+            cm.writePng(png, "confusion matrix: " + samples.source());
             AtomicFiles.writeString(dir.resolve("evaluation.json"), summary(line, classifier, cm, accuracy));
 
             out.printf(Locale.ROOT, "accuracy %.4f (%d/%d) with %s%n", accuracy, Math.round(accuracy * truth.length),

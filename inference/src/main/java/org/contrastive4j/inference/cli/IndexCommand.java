@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.KnnIndex;
-import org.contrastive4j.inference.Metric;
-import org.contrastive4j.inference.Vote;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Metric;
+import org.contrastive4j.core.knn.Vote;
+import org.contrastive4j.core.data.Samples;
 
 /** {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model. */
 final class IndexCommand implements CliCommand {

@@ -1,6 +1,8 @@
 package org.contrastive4j.inference.cli;
 
 import java.util.List;
+import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliRunner;
 
 /** Main class of the deployment jar: {@code java -jar contrastive4j-inference.jar <command>}. */
 public final class InferenceCli {

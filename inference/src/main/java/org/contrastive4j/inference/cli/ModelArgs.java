@@ -6,11 +6,12 @@ import java.util.Arrays;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.inference.io.DataSources;
-import org.contrastive4j.inference.io.LoadOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.data.Samples;
 
 /** The options every inference command shares: the model, how to run it, and how to read the input. */
 final class ModelArgs {

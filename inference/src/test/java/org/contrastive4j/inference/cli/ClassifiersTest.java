@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.data.Samples;
 import org.junit.jupiter.api.Test;
 
 class ClassifiersTest {

@@ -18,15 +18,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.inference.KnnIndex;
-import org.contrastive4j.inference.Prediction;
+import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.inference.TestModels;
-import org.contrastive4j.inference.eval.Metrics;
-import org.contrastive4j.inference.io.CsvFiles;
-import org.contrastive4j.inference.io.NpyFiles;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.eval.Metrics;
+import org.contrastive4j.core.data.CsvFiles;
+import org.contrastive4j.core.data.NpyFiles;
+import org.contrastive4j.core.data.Samples;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,10 +207,10 @@ class InferenceCliTest {
     @Test
     void imageFolderPredictionsCarryFileIdsAndTransferToNewClasses() throws Exception {
         // Transfer classification on an image folder: 28x28 Fashion-MNIST PNGs, resized for the 4x4 toolkit model.
-        Samples subset = org.contrastive4j.inference.io.FashionMnist.load(
-                org.contrastive4j.inference.io.FashionMnist.subsetDir(), "test").head(40);
+        Samples subset = org.contrastive4j.core.data.FashionMnist.load(
+                org.contrastive4j.core.data.FashionMnist.subsetDir(), "test").head(40);
         Path folder = tmp.resolve("images");
-        org.contrastive4j.inference.io.ImageFolder.write(folder, subset);
+        org.contrastive4j.core.data.ImageFolder.write(folder, subset);
         Path idx = tmp.resolve("folder.idx");
         Run r = cli("index", "--model", TestModels.toolkit(), "--input", folder, "--out", idx, "--k", "1", "--metric",
                 "euclidean");
@@ -218,7 +219,7 @@ class InferenceCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(40, lines.size());
-        List<String> files = org.contrastive4j.inference.io.ImageFolder.files(folder);
+        List<String> files = org.contrastive4j.core.data.ImageFolder.files(folder);
         Prediction[] expected;
         try (Embedder e = Embedder.open(TestModels.toolkit())) {
             expected = Classifier.knn(e, KnnIndex.load(idx)).classify(e.read(folder));

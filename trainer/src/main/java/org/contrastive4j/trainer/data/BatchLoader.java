@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Prepares training batches ({@link ViewBatch}) on background threads while the engine trains, handing them out

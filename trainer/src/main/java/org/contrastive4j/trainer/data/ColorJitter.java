@@ -1,7 +1,7 @@
 package org.contrastive4j.trainer.data;
 
 import java.util.SplittableRandom;
-import org.contrastive4j.inference.io.ImageOps;
+import org.contrastive4j.core.image.ImageOps;
 
 /**
  * With probability {@code p}, changes brightness, contrast, saturation and hue in a random order (as torchvision's

@@ -2,7 +2,7 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Un-augmented, normalised batches over a whole data set in order (the last batch may be smaller), for embedding

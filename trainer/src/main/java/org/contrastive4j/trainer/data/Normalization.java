@@ -2,8 +2,8 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.contrastive4j.inference.io.FashionMnist;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Per-channel input normalisation {@code (x - mean[c]) / std[c]}, the last step of every pipeline and the values
@@ -76,7 +76,7 @@ public record Normalization(float[] mean, float[] std) {
             return FASHION_MNIST;
         }
         if (Arrays.equals(s, new int[] {3, 32, 32})
-                && samples.classNames().equals(org.contrastive4j.inference.io.CifarBinary.CIFAR10_CLASS_NAMES)) {
+                && samples.classNames().equals(org.contrastive4j.core.data.CifarBinary.CIFAR10_CLASS_NAMES)) {
             return CIFAR10;
         }
         return estimate(samples);

@@ -1,7 +1,7 @@
 package org.contrastive4j.trainer.data;
 
 import java.util.SplittableRandom;
-import org.contrastive4j.inference.io.ImageOps;
+import org.contrastive4j.core.image.ImageOps;
 
 /** With probability {@code p}, replaces an RGB image by its luma in all three channels (1-channel images unchanged). */
 public record RandomGrayscale(double p) implements Augmentation {

@@ -1,7 +1,7 @@
 package org.contrastive4j.trainer.data;
 
 import java.util.SplittableRandom;
-import org.contrastive4j.inference.io.ImageOps;
+import org.contrastive4j.core.image.ImageOps;
 
 /**
  * Crops a random window covering a {@code scale} fraction of the area with aspect ratio (w/h) in {@code ratio}

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.models.EncoderBlock;
 import org.contrastive4j.trainer.TrainingSession;
 import org.contrastive4j.trainer.data.EvalBatches;

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.contrastive4j.inference.io.FashionMnist;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.Samples;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package org.contrastive4j.trainer.data;
 
 import java.nio.file.Path;
-import org.contrastive4j.inference.io.DataSources;
-import org.contrastive4j.inference.io.FashionMnist;
-import org.contrastive4j.inference.io.LoadOptions;
-import org.contrastive4j.inference.io.Samples;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Throughput of batch preparation (not a test; speed is measured here, never asserted). Prints views per second for

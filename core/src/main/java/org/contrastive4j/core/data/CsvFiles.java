@@ -1,0 +1,352 @@
+package org.contrastive4j.core.data;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.contrastive4j.core.files.AtomicFiles;
+
+/**
+ * Feature vectors as CSV: one sample per row, comma separated ({@code .tsv}: tab), optional quoted fields.
+ *
+ * <p><b>Header</b>: the first line is a header when any of its fields outside the label column is not a number
+ * (a header of purely numeric names is therefore read as data).
+ * <p><b>Label column</b> ({@code labelColumn}): {@code null} picks a header column named {@code label}
+ * (any case) if there is one, else no labels; {@code "none"} means no labels; an integer is a 0-based column
+ * index (negative counts from the end, {@code -1} = last); anything else is a header name. Labels that are all
+ * non-negative integers keep their value (class names "0".."max", so files holding different subsets of the
+ * classes agree); otherwise the distinct strings, sorted, become the class names.
+ * <p><b>Id column</b>: a header column named {@code id} (any case) is skipped, so files written by
+ * {@link EmbeddingWriters} ({@code id,label,e0,...}) read back as features and labels.
+ * <p>Every error names the file, the line (1-based) and the problem.
+ */
+public final class CsvFiles {
+
+    private static final int MAX_IDENTITY_LABEL = 1_000_000;
+
+    private CsvFiles() {}
+
+    public static Samples read(Path path) throws IOException {
+        return read(path, null, null);
+    }
+
+    /**
+     * @param labelColumn see the class comment; may be {@code null}
+     * @param sampleShape shape to give each row's features (their count must match), or {@code null} for {@code [F]}
+     */
+    public static Samples read(Path path, String labelColumn, int[] sampleShape) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString(), null, "CSV file not found");
+        }
+        char sep = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            String[] first = null;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (!line.isBlank()) {
+                    first = split(path, lineNo, stripBom(line, lineNo), sep);
+                    break;
+                }
+            }
+            if (first == null) {
+                throw new IOException(path + ": empty CSV file (no rows)");
+            }
+            int columns = first.length;
+            int labelIdx = resolveLabelColumn(path, labelColumn, first);
+            boolean header = isHeader(first, labelIdx, labelColumn);
+            if (labelColumn == null && header) {
+                labelIdx = -1;
+                for (int i = 0; i < first.length; i++) {
+                    if (first[i].trim().equalsIgnoreCase("label")) {
+                        labelIdx = i;
+                    }
+                }
+            }
+            int idIdx = -1;
+            for (int i = 0; header && i < first.length; i++) {
+                if (i != labelIdx && first[i].trim().equalsIgnoreCase("id")) {
+                    idIdx = i;
+                }
+            }
+            int features = columns - (labelIdx >= 0 ? 1 : 0) - (idIdx >= 0 ? 1 : 0);
+            if (features == 0) {
+                throw new IOException(path + ": no feature columns (only label/id columns)");
+            }
+            int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
+            int needed = Samples.product(shape);
+            if (needed != features) {
+                throw new IOException(path + ": rows have " + features + " feature values but the sample shape "
+                        + Arrays.toString(shape) + " needs " + needed);
+            }
+            FloatBuffer values = new FloatBuffer(features * 1024);
+            List<String> labels = labelIdx >= 0 ? new ArrayList<>() : null;
+            String[] fields = header ? null : first;
+            int fieldsLine = lineNo;
+            while (true) {
+                if (fields != null) {
+                    parseRow(path, fieldsLine, fields, columns, labelIdx, idIdx, values, labels);
+                }
+                line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                lineNo++;
+                fields = line.isBlank() ? null : split(path, lineNo, line, sep);
+                fieldsLine = lineNo;
+            }
+            int rows = values.size / features;
+            if (rows == 0) {
+                throw new IOException(path + ": empty CSV file (a header but no data rows)");
+            }
+            float[] data = Arrays.copyOf(values.data, values.size);
+            if (labels == null) {
+                return new Samples(path.toString(), data, shape, null, List.of());
+            }
+            return labelled(path, data, shape, labels);
+        }
+    }
+
+    /** Writes rows (and an optional header) as CSV, atomically. Values use the shortest exact float text. */
+    public static void write(Path path, float[][] rows, String[] header) throws IOException {
+        int width = header != null ? header.length : rows.length > 0 ? rows[0].length : 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != width) {
+                throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, expected " + width);
+            }
+        }
+        AtomicFiles.write(path, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            if (header != null) {
+                for (int j = 0; j < header.length; j++) {
+                    if (j > 0) {
+                        w.write(',');
+                    }
+                    w.write(quote(header[j]));
+                }
+                w.write('\n');
+            }
+            for (float[] row : rows) {
+                for (int j = 0; j < row.length; j++) {
+                    if (j > 0) {
+                        w.write(',');
+                    }
+                    w.write(Float.toString(row[j]));
+                }
+                w.write('\n');
+            }
+            w.flush();
+        });
+    }
+
+    /** Quotes a field when it holds a separator, quote or line break (RFC 4180). */
+    public static String quote(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0
+                && field.indexOf('\t') < 0) {
+            return field;
+        }
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+
+    private static Samples labelled(Path path, float[] data, int[] shape, List<String> raw) throws IOException {
+        int[] y = new int[raw.size()];
+        boolean integral = true;
+        int max = -1;
+        for (int i = 0; i < y.length && integral; i++) {
+            String s = raw.get(i);
+            try {
+                int v = Integer.parseInt(s);
+                if (v < 0 || v > MAX_IDENTITY_LABEL) {
+                    integral = false;
+                } else {
+                    y[i] = v;
+                    max = Math.max(max, v);
+                }
+            } catch (NumberFormatException e) {
+                integral = false;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        if (integral) {
+            for (int c = 0; c <= max; c++) {
+                names.add(Integer.toString(c));
+            }
+        } else {
+            names.addAll(new TreeSet<>(raw));
+            for (int i = 0; i < y.length; i++) {
+                y[i] = java.util.Collections.binarySearch(names, raw.get(i));
+            }
+        }
+        return new Samples(path.toString(), data, shape, y, names);
+    }
+
+    private static void parseRow(Path path, int lineNo, String[] fields, int columns, int labelIdx, int idIdx,
+                                 FloatBuffer values, List<String> labels) throws IOException {
+        if (fields.length != columns) {
+            throw new IOException(path + ": line " + lineNo + ": " + fields.length + " columns, expected " + columns
+                    + " (as in the first line)");
+        }
+        values.ensure(columns);
+        for (int j = 0; j < columns; j++) {
+            String f = fields[j].trim();
+            if (j == idIdx) {
+                continue;
+            }
+            if (j == labelIdx) {
+                if (f.isEmpty()) {
+                    throw new IOException(path + ": line " + lineNo + ": empty label in column " + (j + 1));
+                }
+                labels.add(f);
+                continue;
+            }
+            float v;
+            try {
+                v = Float.parseFloat(f);
+            } catch (NumberFormatException e) {
+                String hint = labelIdx < 0 ? " (if this column holds labels, name it as the label column)" : "";
+                throw new IOException(path + ": line " + lineNo + ": non-numeric value '" + f + "' in column " + (j + 1)
+                        + hint);
+            }
+            if (Float.isNaN(v)) {
+                throw new IOException(path + ": line " + lineNo + ": NaN in column " + (j + 1));
+            }
+            if (Float.isInfinite(v)) {
+                throw new IOException(path + ": line " + lineNo + ": non-finite value '" + f + "' in column " + (j + 1));
+            }
+            values.data[values.size++] = v;
+        }
+    }
+
+    private static int resolveLabelColumn(Path path, String labelColumn, String[] first) throws IOException {
+        if (labelColumn == null || labelColumn.equalsIgnoreCase("none")) {
+            return -1;
+        }
+        Integer index = parseIntOrNull(labelColumn.trim());
+        if (index != null) {
+            int idx = index < 0 ? first.length + index : index;
+            if (idx < 0 || idx >= first.length) {
+                throw new IOException(path + ": label column index " + labelColumn + " is outside the " + first.length
+                        + " columns (0-based; -1 = last)");
+            }
+            return idx;
+        }
+        for (int i = 0; i < first.length; i++) {
+            if (first[i].trim().equals(labelColumn)) {
+                return i;
+            }
+        }
+        for (int i = 0; i < first.length; i++) {
+            if (first[i].trim().equalsIgnoreCase(labelColumn)) {
+                return i;
+            }
+        }
+        throw new IOException(path + ": line 1: no column named '" + labelColumn + "' (header: "
+                + String.join(",", Arrays.copyOf(first, Math.min(first.length, 12)))
+                + (first.length > 12 ? ",..." : "") + ")");
+    }
+
+    private static boolean isHeader(String[] first, int labelIdx, String labelColumn) {
+        if (labelColumn != null && parseIntOrNull(labelColumn.trim()) == null && !labelColumn.equalsIgnoreCase("none")) {
+            return true;
+        }
+        for (int i = 0; i < first.length; i++) {
+            if (i == labelIdx) {
+                continue;
+            }
+            try {
+                Float.parseFloat(first[i].trim());
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Integer parseIntOrNull(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String stripBom(String line, int lineNo) {
+        return lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF' ? line.substring(1) : line;
+    }
+
+    /** Splits one line; quoted fields may contain separators and doubled quotes (not line breaks). */
+    static String[] split(Path path, int lineNo, String line, char sep) throws IOException {
+        if (line.indexOf('"') < 0) {
+            List<String> out = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < line.length(); i++) {
+                if (line.charAt(i) == sep) {
+                    out.add(line.substring(start, i));
+                    start = i + 1;
+                }
+            }
+            out.add(line.substring(start));
+            return out.toArray(new String[0]);
+        }
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == sep) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IOException(path + ": line " + lineNo + ": unterminated quoted field");
+        }
+        out.add(cur.toString());
+        return out.toArray(new String[0]);
+    }
+
+    /** A growable float array, so large files are not boxed. */
+    private static final class FloatBuffer {
+        float[] data;
+        int size;
+
+        FloatBuffer(int capacity) {
+            data = new float[Math.max(16, capacity)];
+        }
+
+        void ensure(int more) {
+            if (size + more > data.length) {
+                long grown = Math.max((long) data.length * 2, (long) size + more);
+                if (grown > Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("CSV file holds more than 2^31 values");
+                }
+                data = Arrays.copyOf(data, (int) grown);
+            }
+        }
+    }
+}
