@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.exporter.ExportOptions.Output;
 import org.contrastive4j.exporter.OnnxGraph.Op;
 import org.contrastive4j.exporter.OnnxGraph.Value;

@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.nio.file.Path;
 import java.util.Map;
+import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.models.EncoderBlock;
 import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelSpec;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.core.data.FashionMnist;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.models.EncoderBlock;

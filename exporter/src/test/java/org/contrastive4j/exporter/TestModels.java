@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.EncoderBlock;
 import org.contrastive4j.models.ModelSpec;

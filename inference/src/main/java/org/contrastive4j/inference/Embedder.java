@@ -27,9 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.contrastive4j.core.contract.MetadataKeys;
+import org.contrastive4j.core.contract.ModelMetadata;
 import org.contrastive4j.core.data.DataSources;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.core.knn.ModelFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +90,7 @@ public final class Embedder implements AutoCloseable {
      * @throws IOException if it is not a loadable ONNX model or its c4j metadata is malformed
      * @throws IllegalArgumentException if the model or options do not fit (several inputs, unknown output, shape
      *     override that contradicts the graph, ...)
-     * @throws DeviceUnavailableException if {@code cuda} was requested and cannot be used
+     * @throws DeviceUnavailableException if a GPU was requested and cannot be used
      */
     public static Embedder open(Path model, EmbedderOptions options) throws IOException {
         if (!Files.isRegularFile(model)) {
@@ -313,56 +316,53 @@ public final class Embedder implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // Opening
 
-    private record SessionResult(OrtSession session, Device device) {}
+    private record SessionResult(OrtSession session, DeviceSpec device) {}
 
     private static SessionResult createSession(OrtEnvironment env, Path model, EmbedderOptions o) throws IOException {
-        Device requested = o.device();
+        DeviceSpec requested = o.device();
         boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-        if (requested.kind() == Device.Kind.CUDA && !cudaBuilt) {
+        if (requested.isGpu() && !cudaBuilt) {
             throw new DeviceUnavailableException("device " + requested + " requested, but this ONNX Runtime build has no CUDA "
                     + "execution provider; " + CUDA_HELP, null);
         }
-        if (requested.kind() != Device.Kind.CPU && cudaBuilt) {
-            Device cuda = requested.kind() == Device.Kind.CUDA ? requested : new Device(Device.Kind.CUDA, 0);
+        if (requested.kind() != DeviceSpec.Kind.CPU && cudaBuilt) {
+            DeviceSpec gpu = requested.isGpu() ? DeviceSpec.gpu(requested.singleGpu()) : DeviceSpec.gpu(0);
             try {
-                return new SessionResult(session(env, model, o, cuda), cuda);
+                return new SessionResult(session(env, model, o, gpu), gpu);
             } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                if (requested.kind() == Device.Kind.CUDA) {
+                if (requested.isGpu()) {
                     throw new DeviceUnavailableException("device " + requested + " could not be used (" + e.getMessage()
                             + "); " + CUDA_HELP, e);
                 }
-                warnFallback("CUDA could not be initialised (" + e.getMessage() + ")");
+                if (AUTO_FALLBACK_WARNED.compareAndSet(false, true)) {
+                    LOG.warn("device auto: running on CPU because CUDA could not be initialised ({})", e.getMessage());
+                }
             }
-        } else if (requested.kind() == Device.Kind.AUTO) {
-            warnFallback("this ONNX Runtime build has no CUDA execution provider (build with -Pcuda for GPU inference)");
+        } else if (requested.kind() == DeviceSpec.Kind.AUTO) {
+            // The usual case on a CPU build: nothing to warn about (build with -Pcuda for GPU inference).
+            LOG.debug("device auto: this ONNX Runtime build has no CUDA execution provider; running on CPU");
         }
         try {
-            return new SessionResult(session(env, model, o, Device.CPU), Device.CPU);
+            return new SessionResult(session(env, model, o, DeviceSpec.CPU), DeviceSpec.CPU);
         } catch (OrtException e) {
             throw new IOException(model + ": not a valid ONNX model (" + firstLine(e.getMessage()) + ")", e);
         }
     }
 
-    private static void warnFallback(String why) {
-        if (AUTO_FALLBACK_WARNED.compareAndSet(false, true)) {
-            LOG.warn("device auto: running on CPU because {}", why);
-        }
-    }
-
-    private static OrtSession session(OrtEnvironment env, Path model, EmbedderOptions o, Device device) throws OrtException {
+    private static OrtSession session(OrtEnvironment env, Path model, EmbedderOptions o, DeviceSpec device) throws OrtException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(o.optimizationLevel());
             if (o.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(o.intraOpThreads());
             }
-            if (device.kind() == Device.Kind.CUDA) {
-                so.addCUDA(device.index());
+            if (device.isGpu()) {
+                so.addCUDA(device.singleGpu());
             }
             return env.createSession(model.toString(), so);
         }
     }
 
-    private static ModelInfo describe(Path model, String sha, OrtSession session, EmbedderOptions o, Device device)
+    private static ModelInfo describe(Path model, String sha, OrtSession session, EmbedderOptions o, DeviceSpec device)
             throws OrtException, IOException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         if (inputs.size() != 1) {
@@ -393,15 +393,15 @@ public final class Embedder implements AutoCloseable {
                     + String.join(", ", outputs.keySet()) + ")");
         }
 
-        float[] mean = o.mean().orElse(ModelMetadata.floatArray(model, meta, ModelMetadata.INPUT_MEAN));
-        float[] std = o.std().orElse(ModelMetadata.floatArray(model, meta, ModelMetadata.INPUT_STD));
+        float[] mean = o.mean().orElse(ModelMetadata.floatArray(model, meta, MetadataKeys.INPUT_MEAN));
+        float[] std = o.std().orElse(ModelMetadata.floatArray(model, meta, MetadataKeys.INPUT_STD));
         if ((mean == null) != (std == null)) {
-            throw new IOException(model + ": metadata has only one of " + ModelMetadata.INPUT_MEAN + " and " + ModelMetadata.INPUT_STD);
+            throw new IOException(model + ": metadata has only one of " + MetadataKeys.INPUT_MEAN + " and " + MetadataKeys.INPUT_STD);
         }
         if (mean != null) {
             Normalizer.check(model, shape, mean, std);
         }
-        List<String> classNames = ModelMetadata.stringList(model, meta, ModelMetadata.CLASS_NAMES);
+        List<String> classNames = ModelMetadata.stringList(model, meta, MetadataKeys.CLASS_NAMES);
         return new ModelInfo(model, sha, input.getName(), shape, dims[0] > 0 ? dims[0] : -1, outputName, outputs, meta, mean,
                 std, classNames, device);
     }
@@ -412,8 +412,8 @@ public final class Embedder implements AutoCloseable {
         int[] shape = o.inputShape().orElse(null);
         String from = "the input shape option";
         if (shape == null) {
-            shape = ModelMetadata.intArray(model, meta, ModelMetadata.INPUT_SHAPE);
-            from = "metadata " + ModelMetadata.INPUT_SHAPE;
+            shape = ModelMetadata.intArray(model, meta, MetadataKeys.INPUT_SHAPE);
+            from = "metadata " + MetadataKeys.INPUT_SHAPE;
         }
         if (shape == null) {
             shape = new int[graph.length];

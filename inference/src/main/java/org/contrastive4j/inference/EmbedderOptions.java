@@ -3,6 +3,7 @@ package org.contrastive4j.inference;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.util.Arrays;
 import java.util.Optional;
+import org.contrastive4j.core.device.DeviceSpec;
 
 /**
  * Immutable settings for an {@link Embedder}. Every override is optional: a contrastive4j model carries its input
@@ -13,7 +14,7 @@ public final class EmbedderOptions {
 
     public static final int DEFAULT_BATCH_SIZE = 256;
 
-    private final Device device;
+    private final DeviceSpec device;
     private final int intraOpThreads;
     private final int batchSize;
     private final OptLevel optimizationLevel;
@@ -63,7 +64,7 @@ public final class EmbedderOptions {
         return b;
     }
 
-    public Device device() {
+    public DeviceSpec device() {
         return device;
     }
 
@@ -112,7 +113,7 @@ public final class EmbedderOptions {
     }
 
     public static final class Builder {
-        private Device device = Device.CPU;
+        private DeviceSpec device = DeviceSpec.AUTO;
         private int intraOpThreads = 0;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private OptLevel optimizationLevel = OptLevel.ALL_OPT;
@@ -124,14 +125,17 @@ public final class EmbedderOptions {
 
         private Builder() {}
 
-        public Builder device(Device device) {
+        public Builder device(DeviceSpec device) {
+            if (device.isGpu()) {
+                device.singleGpu(); // an ONNX Runtime session runs on one GPU: refuse gpu:0,1 here, by name
+            }
             this.device = java.util.Objects.requireNonNull(device, "device");
             return this;
         }
 
         /** {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto}. */
         public Builder device(String device) {
-            return device(Device.parse(device));
+            return device(DeviceSpec.parse(device));
         }
 
         public Builder intraOpThreads(int threads) {

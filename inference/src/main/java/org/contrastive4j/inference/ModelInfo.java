@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.core.knn.ModelFingerprint;
 
 /**
@@ -21,11 +22,11 @@ import org.contrastive4j.core.knn.ModelFingerprint;
  * @param mean per-channel mean applied to raw samples ({@code null}: none)
  * @param std per-channel standard deviation applied to raw samples ({@code null}: none)
  * @param classNames class names from {@code c4j.class_names} (empty when absent)
- * @param device the device the session actually runs on (never {@code auto})
+ * @param device the device the session actually runs on ({@code cpu} or {@code gpu:N}, never {@code auto})
  */
 public record ModelInfo(Path path, String sha256, String inputName, int[] inputShape, long fixedBatch, String outputName,
         Map<String, long[]> outputShapes, Map<String, String> metadata, float[] mean, float[] std,
-        List<String> classNames, Device device) {
+        List<String> classNames, DeviceSpec device) {
 
     public ModelInfo {
         java.util.LinkedHashMap<String, long[]> copy = new java.util.LinkedHashMap<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -14,17 +15,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class DeviceTest {
 
     @Test
-    void parsesDeviceNames() {
-        assertEquals(Device.CPU, Device.parse("CPU"));
-        assertEquals(Device.AUTO, Device.parse("auto"));
-        assertEquals(new Device(Device.Kind.CUDA, 0), Device.parse("cuda"));
-        assertEquals(new Device(Device.Kind.CUDA, 3), Device.parse("cuda:3"));
-        assertEquals("cuda:3", Device.parse("cuda:3").toString());
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu"));
-        assertTrue(ex.getMessage().contains("expected cpu, cuda, cuda:N or auto"));
-        assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:x"));
-        assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:-1"));
+    void severalGpusAreRefusedByNameForInference() {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Embedder.open(TestModels.foreign(), EmbedderOptions.builder().device("gpu:0,1").build()));
+        assertTrue(ex.getMessage().contains("gpu:0,1"), ex.getMessage());
     }
+
 
     @Test
     void explicitCudaOnACpuOnlyBuildNamesTheGpuJar() {
@@ -41,7 +37,7 @@ class DeviceTest {
         Assumptions.assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this ONNX Runtime build has CUDA");
         try (Embedder e = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().device("auto").build())) {
-            assertEquals(Device.CPU, e.info().device());
+            assertEquals(DeviceSpec.CPU, e.info().device());
             assertArrayEquals(TestModels.foreignReference(new float[] {1, 2, 3, 4}), e.embed(new float[][] {{1, 2, 3, 4}})[0], 1e-5f);
         }
     }
@@ -53,7 +49,7 @@ class DeviceTest {
         float[][] x = TestModels.randomRows(21, 64, 16, 0f, 1f);
         try (Embedder cpu = Embedder.open(TestModels.toolkit());
                 Embedder gpu = Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().device("cuda").build())) {
-            assertEquals(new Device(Device.Kind.CUDA, 0), gpu.info().device());
+            assertEquals(DeviceSpec.gpu(0), gpu.info().device());
             float[][] a = cpu.embed(x);
             float[][] b = gpu.embed(x);
             for (int i = 0; i < x.length; i++) {

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.core.knn.ModelFingerprint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class EmbedderTest {
             assertArrayEquals(new long[] {3}, info.outputShapes().get("y"));
             assertEquals(-1, info.fixedBatch());
             assertEquals(null, info.mean());
-            assertEquals(Device.CPU, info.device());
+            assertEquals(DeviceSpec.CPU, info.device());
             assertTrue(info.classNames().isEmpty());
 
             float[][] x = TestModels.randomRows(1, 37, 4, -2f, 2f);

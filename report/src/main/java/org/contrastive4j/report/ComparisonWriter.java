@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /**
@@ -40,14 +43,14 @@ public final class ComparisonWriter {
     }
 
     private static final List<Column> COLUMNS = List.of(
-            new Column("nn1_acc", "1-NN acc", 4, true),
-            new Column("knn_acc", "k-NN acc", 4, true),
-            new Column("linear_probe_acc", "linear-probe acc", 4, true),
+            new Column(EvalField.NN1_ACC.json(), "1-NN acc", 4, true),
+            new Column(EvalField.KNN_ACC.json(), "k-NN acc", 4, true),
+            new Column(EvalField.LINEAR_PROBE_ACC.json(), "linear-probe acc", 4, true),
             new Column("median_target", "median target", 3, true),
             new Column("median_noise", "median noise", 3, false),
             new Column("median_gap", "median gap", 3, true),
-            new Column("repulsion_mean", "repulsion mean", -1, false),
-            new Column("repulsion_fraction", "repulsion fraction", 3, false),
+            new Column(MetricsField.REPULSION_MEAN.json(), "repulsion mean", -1, false),
+            new Column(MetricsField.REPULSION_FRACTION.json(), "repulsion fraction", 3, false),
             new Column("seconds", "wall time (s)", 1, null));
 
     private ComparisonWriter() {}
@@ -69,7 +72,7 @@ public final class ComparisonWriter {
         List<String> images = new ArrayList<>();
 
         Map<String, double[]> acc = new LinkedHashMap<>();
-        for (String k : List.of("nn1_acc", "knn_acc", "linear_probe_acc")) {
+        for (String k : List.of(EvalField.NN1_ACC.json(), EvalField.KNN_ACC.json(), EvalField.LINEAR_PROBE_ACC.json())) {
             double[] v = runs.stream().mapToDouble(r -> r.metric(k)).toArray();
             if (anyFinite(v)) {
                 acc.put(ReportWriter.accuracyName(k), v);
@@ -100,15 +103,15 @@ public final class ComparisonWriter {
             }
         }
         if (curves(outDir, REPULSION, "Intra-class repulsion per epoch (mean)", "epoch", "repulsion",
-                runs, logs, log -> log.epochSeries("repulsion_mean"), false, written)) {
+                runs, logs, log -> log.epochSeries(MetricsField.REPULSION_MEAN), false, written)) {
             images.add(REPULSION);
         }
         if (curves(outDir, REPULSION_FRACTION, "Fraction of same-class pairs repelled per epoch", "epoch",
-                "fraction", runs, logs, log -> log.epochSeries("repulsion_fraction"), false, written)) {
+                "fraction", runs, logs, log -> log.epochSeries(MetricsField.REPULSION_FRACTION), false, written)) {
             images.add(REPULSION_FRACTION);
         }
         if (curves(outDir, LOSS, "Training loss (smoothed)", "global step", "loss", runs, logs,
-                log -> log.stepSeries("loss"), true, written)) {
+                log -> log.stepSeries(MetricsField.LOSS), true, written)) {
             images.add(LOSS);
         }
 

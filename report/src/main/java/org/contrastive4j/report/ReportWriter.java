@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,8 +207,8 @@ public final class ReportWriter {
             o.add("pca_explained_variance_ratio", ev);
         }
         if (log != null) {
-            o.add("last_repulsion_mean", number(log.lastEpochValue("repulsion_mean")));
-            o.add("last_repulsion_fraction", number(log.lastEpochValue("repulsion_fraction")));
+            o.add("last_repulsion_mean", number(log.lastEpochValue(MetricsField.REPULSION_MEAN)));
+            o.add("last_repulsion_fraction", number(log.lastEpochValue(MetricsField.REPULSION_FRACTION)));
         }
         o.add("config", GSON.toJsonTree(in.config()));
         o.add("summary", GSON.toJsonTree(in.summary()));
@@ -223,12 +226,10 @@ public final class ReportWriter {
             k = k.substring(5);
             suffix = " (ONNX)";
         }
-        String base = switch (k) {
-            case "nn1_acc" -> "1-NN accuracy";
-            case "knn_acc" -> "k-NN accuracy";
-            case "linear_probe_acc" -> "linear-probe accuracy";
-            default -> k.replace('_', ' ');
-        };
+        String base = k.equals(EvalField.NN1_ACC.json()) ? "1-NN accuracy"
+                : k.equals(EvalField.KNN_ACC.json()) ? "k-NN accuracy"
+                : k.equals(EvalField.LINEAR_PROBE_ACC.json()) ? "linear-probe accuracy"
+                : k.replace('_', ' ');
         return base + suffix;
     }
 
@@ -251,11 +252,11 @@ public final class ReportWriter {
         h.append(Html.card("median noise similarity", Html.num(d.medianNoise(), 3), "noise"));
         h.append(Html.card("median gap (target - noise)", Html.num(d.medianGap(), 3),
                 d.medianGap() > 0 ? "good" : "bad"));
-        if (log != null && Double.isFinite(log.lastEpochValue("repulsion_mean"))) {
+        if (log != null && Double.isFinite(log.lastEpochValue(MetricsField.REPULSION_MEAN))) {
             // The fraction reads at a glance; the mean coefficient is tiny in absolute terms, so it goes in
             // scientific notation rather than rounding to 0.0000.
             h.append(Html.card(String.format(Locale.ROOT, "same-class pairs repelled, last epoch (mean coefficient %.2e)",
-                    log.lastEpochValue("repulsion_mean")), Html.percent(log.lastEpochValue("repulsion_fraction")), null));
+                    log.lastEpochValue(MetricsField.REPULSION_MEAN)), Html.percent(log.lastEpochValue(MetricsField.REPULSION_FRACTION)), null));
         }
         h.append("</div>\n");
 

@@ -9,8 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
+import org.contrastive4j.core.contract.RunField;
+import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.core.contract.SummaryField;
 
 /**
  * One loss's outcome in {@code ./c4j compare}.
@@ -44,9 +51,10 @@ public record RunResult(String loss, Map<String, Double> metrics, Path metricsJs
      * @throws IOException when neither file exists or report.json is not valid JSON
      */
     public static RunResult fromRunDir(String loss, Path runDir) throws IOException {
-        Path reportDir = runDir.resolve("report");
+        RunLayout layout = RunLayout.of(runDir);
+        Path reportDir = layout.reportDir();
         Path reportJson = reportDir.resolve(ReportWriter.JSON);
-        Path metrics = runDir.resolve("metrics.jsonl");
+        Path metrics = layout.metrics();
         boolean hasReport = Files.isRegularFile(reportJson);
         boolean hasMetrics = Files.isRegularFile(metrics);
         if (!hasReport && !hasMetrics) {
@@ -56,18 +64,18 @@ public record RunResult(String loss, Map<String, Double> metrics, Path metricsJs
         Map<String, Double> values = new LinkedHashMap<>();
         if (hasMetrics) {
             MetricsLog log = MetricsLog.read(metrics);
-            for (String k : new String[] {"nn1_acc", "knn_acc", "linear_probe_acc", "repulsion_mean",
-                    "repulsion_fraction"}) {
-                putFinite(values, k, log.lastEpochValue(k));
+            for (RunField k : List.of(EvalField.NN1_ACC, EvalField.KNN_ACC, EvalField.LINEAR_PROBE_ACC, MetricsField.REPULSION_MEAN,
+                    MetricsField.REPULSION_FRACTION)) {
+                putFinite(values, k.json(), log.lastEpochValue(k));
             }
-            putFinite(values, "seconds", log.lastEpochValue("time_s"));
+            putFinite(values, "seconds", log.lastEpochValue(MetricsField.TIME_S));
         }
-        Path summary = runDir.resolve("summary.json");
+        Path summary = layout.summary();
         if (Files.isRegularFile(summary)) {
             try {
                 JsonElement root = JsonParser.parseString(Files.readString(summary));
                 if (root.isJsonObject()) {
-                    putNumber(values, "seconds", root.getAsJsonObject().get("seconds"));
+                    putNumber(values, "seconds", root.getAsJsonObject().get(SummaryField.SECONDS.json()));
                 }
             } catch (JsonParseException e) {
                 throw new IOException(summary + " is not valid JSON: " + e.getMessage(), e);

@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
+import org.contrastive4j.core.contract.RunLayout;
 
 /**
  * Training-curve PNGs from a run's {@code metrics.jsonl}. Each chart is written only when its series exist, so a
@@ -14,16 +18,16 @@ import java.util.Map;
 public final class TrainingCurves {
 
     /** File names, also the keys of the map {@link #write} returns. */
-    public static final String LOSS = "loss.png";
-    public static final String LR = "lr.png";
-    public static final String EVAL = "eval_metrics.png";
-    public static final String REPULSION = "repulsion.png";
+    public static final String LOSS = RunLayout.LOSS_PLOT;
+    public static final String LR = RunLayout.LR_PLOT;
+    public static final String EVAL = RunLayout.EVAL_PLOT;
+    public static final String REPULSION = RunLayout.REPULSION_PLOT;
 
     /** Evaluation fields plotted against epoch, with their legend names. */
-    static final Map<String, String> EVAL_FIELDS = Map.of(
-            "nn1_acc", "1-NN accuracy",
-            "knn_acc", "k-NN accuracy",
-            "linear_probe_acc", "linear-probe accuracy");
+    static final Map<EvalField, String> EVAL_FIELDS = Map.of(
+            EvalField.NN1_ACC, "1-NN accuracy",
+            EvalField.KNN_ACC, "k-NN accuracy",
+            EvalField.LINEAR_PROBE_ACC, "linear-probe accuracy");
 
     private TrainingCurves() {}
 
@@ -40,8 +44,8 @@ public final class TrainingCurves {
     static Map<String, Path> write(MetricsLog log, Path outDir) throws IOException {
         Map<String, Path> written = new LinkedHashMap<>();
 
-        MetricsLog.Series loss = log.stepSeries("loss");
-        MetricsLog.Series epochLoss = log.epochSeries("train_loss");
+        MetricsLog.Series loss = log.stepSeries(MetricsField.LOSS);
+        MetricsLog.Series epochLoss = log.epochSeries(MetricsField.TRAIN_LOSS);
         if (!loss.isEmpty()) {
             List<Plots.Line> lines = new ArrayList<>();
             lines.add(new Plots.Line("loss (per step)", loss.x(), loss.y(), new java.awt.Color(31, 119, 180, 90),
@@ -58,7 +62,7 @@ public final class TrainingCurves {
             written.put(LOSS, p);
         }
 
-        MetricsLog.Series lr = log.stepSeries("lr");
+        MetricsLog.Series lr = log.stepSeries(MetricsField.LR);
         if (!lr.isEmpty()) {
             Path p = outDir.resolve(LR);
             Plots.lines(p, "Learning rate", "global step", "learning rate",
@@ -68,7 +72,7 @@ public final class TrainingCurves {
 
         List<Plots.Line> eval = new ArrayList<>();
         int i = 0;
-        for (String key : List.of("nn1_acc", "knn_acc", "linear_probe_acc")) {
+        for (EvalField key : List.of(EvalField.NN1_ACC, EvalField.KNN_ACC, EvalField.LINEAR_PROBE_ACC)) {
             MetricsLog.Series s = log.epochSeries(key);
             if (!s.isEmpty()) {
                 eval.add(new Plots.Line(EVAL_FIELDS.get(key), s.x(), s.y(), Plots.color(i), false, true));
@@ -81,8 +85,8 @@ public final class TrainingCurves {
             written.put(EVAL, p);
         }
 
-        MetricsLog.Series mean = log.epochSeries("repulsion_mean");
-        MetricsLog.Series fraction = log.epochSeries("repulsion_fraction");
+        MetricsLog.Series mean = log.epochSeries(MetricsField.REPULSION_MEAN);
+        MetricsLog.Series fraction = log.epochSeries(MetricsField.REPULSION_FRACTION);
         if (!mean.isEmpty() || !fraction.isEmpty()) {
             List<Plots.Line> left = new ArrayList<>();
             List<Plots.Line> right = new ArrayList<>();

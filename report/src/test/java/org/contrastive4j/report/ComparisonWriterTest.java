@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,9 +97,9 @@ class ComparisonWriterTest {
         assertEquals(0.75, r.metric("nn1_acc")); // the report's final number wins over the log's last epoch
         assertEquals(w.diagnostics().medianGap(), r.metric("median_gap"), 1e-12);
         MetricsLog log = MetricsLog.read(run.resolve("metrics.jsonl"));
-        assertEquals(log.lastEpochValue("repulsion_mean"), r.metric("repulsion_mean"));
-        assertEquals(log.lastEpochValue("knn_acc"), r.metric("knn_acc"));
-        assertEquals(log.lastEpochValue("time_s"), r.metric("seconds"));
+        assertEquals(log.lastEpochValue(MetricsField.REPULSION_MEAN), r.metric("repulsion_mean"));
+        assertEquals(log.lastEpochValue(EvalField.KNN_ACC), r.metric("knn_acc"));
+        assertEquals(log.lastEpochValue(MetricsField.TIME_S), r.metric("seconds"));
         assertEquals(run.resolve("report"), r.reportDir());
         Files.writeString(run.resolve("summary.json"), "{\"seconds\": 123.5, \"loss\": \"supcon\"}");
         assertEquals(123.5, RunResult.fromRunDir("supcon", run).metric("seconds"));

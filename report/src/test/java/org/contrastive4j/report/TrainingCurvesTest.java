@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,14 +68,14 @@ class TrainingCurvesTest {
         MetricsLog log = MetricsLog.read(metrics);
         assertEquals(4, log.stepCount());
         assertEquals(2, log.epochCount());
-        MetricsLog.Series loss = log.stepSeries("loss");
+        MetricsLog.Series loss = log.stepSeries(MetricsField.LOSS);
         assertArrayEquals(new double[] {1, 2, 3}, loss.x());
         assertArrayEquals(new double[] {5.0, 4.0, 3.0}, loss.y()); // step 3 was re-logged after a resume
-        assertArrayEquals(new double[] {0.5, 0.7}, log.epochSeries("nn1_acc").y());
-        assertEquals(0.02, log.epochSeries("repulsion_mean").y()[0]);
-        assertEquals(0.02, log.lastEpochValue("repulsion_mean"));
-        assertTrue(Double.isNaN(log.lastEpochValue("linear_probe_acc")));
-        assertTrue(log.stepSeries("img_per_s").isEmpty());
+        assertArrayEquals(new double[] {0.5, 0.7}, log.epochSeries(EvalField.NN1_ACC).y());
+        assertEquals(0.02, log.epochSeries(MetricsField.REPULSION_MEAN).y()[0]);
+        assertEquals(0.02, log.lastEpochValue(MetricsField.REPULSION_MEAN));
+        assertTrue(Double.isNaN(log.lastEpochValue(EvalField.LINEAR_PROBE_ACC)));
+        assertTrue(log.stepSeries(MetricsField.IMG_PER_S).isEmpty());
     }
 
     @Test

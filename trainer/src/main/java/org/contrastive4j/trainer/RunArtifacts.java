@@ -5,6 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.contrastive4j.core.contract.EvalField;
+import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.core.contract.Summary;
+import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
@@ -38,26 +42,27 @@ public final class RunArtifacts {
     }
 
     /** Export (if configured), curves and report (if configured), then summary.json. Returns the summary. */
-    public static Map<String, Object> finish(TrainingSession session, TrainingSession.Result result, long startNanos,
+    public static Summary finish(TrainingSession session, TrainingSession.Result result, long startNanos,
             PrintStream out) throws Exception {
         TrainConfig c = session.config();
-        Map<String, Object> summary = result.summary();
+        Summary summary = result.summary();
         Path dir = result.runDir();
-        summary.put("test_accuracy", result.scores().knnAcc());
-        summary.put("test_accuracy_method", result.scores().k() + "-NN (cosine) on DJL embeddings");
+        RunLayout layout = RunLayout.of(dir);
+        summary.put(SummaryField.TEST_ACCURACY, result.scores().knnAcc());
+        summary.put(SummaryField.TEST_ACCURACY_METHOD, result.scores().k() + "-NN (cosine) on DJL embeddings");
         if (c.export()) {
-            ExportReport r = export(session, dir.resolve("model.onnx"), out);
-            summary.put("export_max_abs_diff", r.maxAbsDiff());
-            summary.put("onnx_path", r.path().toString());
-            summary.putAll(verifyOnnx(session, result, r.path(), out));
+            ExportReport r = export(session, layout.model(), out);
+            summary.put(SummaryField.EXPORT_MAX_ABS_DIFF, r.maxAbsDiff());
+            summary.put(SummaryField.ONNX_PATH, r.path().toString());
+            verifyOnnx(session, result, r.path(), summary, out);
         }
-        TrainingCurves.write(dir.resolve("metrics.jsonl"), dir);
+        TrainingCurves.write(layout.metrics(), dir);
         if (c.report()) {
-            writeReport(session, result, dir.resolve("report"));
-            summary.put("report", dir.resolve("report/index.html").toString());
+            writeReport(session, result, layout.reportDir());
+            summary.put(SummaryField.REPORT, layout.reportIndex().toString());
         }
-        summary.put("seconds", (System.nanoTime() - startNanos) / 1e9);
-        writeSummary(dir, summary);
+        summary.put(SummaryField.SECONDS, (System.nanoTime() - startNanos) / 1e9);
+        summary.write(layout.summary());
         return summary;
     }
 
@@ -65,26 +70,24 @@ public final class RunArtifacts {
      * Embeds the evaluation data again with ONNX Runtime (the deployment path), compares with DJL's embeddings, and
      * scores the ONNX embeddings with the same evaluation code: transfer accuracy must not depend on the engine.
      */
-    static Map<String, Object> verifyOnnx(TrainingSession session, TrainingSession.Result result, Path onnx, PrintStream out)
+    static void verifyOnnx(TrainingSession session, TrainingSession.Result result, Path onnx, Summary m, PrintStream out)
             throws IOException {
         var data = session.data();
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
         try (Embedder embedder = Embedder.open(onnx, EmbedderOptions.defaults())) {
             float[][] reference = embedder.embed(data.evalReference());
             float[][] query = embedder.embed(data.evalQuery());
             double diff = Math.max(maxAbsDiff(reference, result.trainEmbeddings()), maxAbsDiff(query, result.testEmbeddings()));
             Evaluation.Scores onnxScores = Evaluation.score(reference, data.evalReference().labels(), query,
                     data.evalQuery().labels(), data.train().classNames(), result.scores().k());
-            m.put("onnx_vs_djl_embeddings_max_abs_diff", diff);
-            m.put("onnx_nn1_acc", onnxScores.nn1Acc());
-            m.put("onnx_knn_acc", onnxScores.knnAcc());
-            m.put("onnx_linear_probe_acc", onnxScores.linearProbeAcc());
-            m.put("test_accuracy", onnxScores.knnAcc());
-            m.put("test_accuracy_method", onnxScores.k() + "-NN (cosine) on ONNX Runtime embeddings, evaluation set vs reference set");
+            m.put(SummaryField.ONNX_VS_DJL_EMBEDDINGS_MAX_ABS_DIFF, diff);
+            m.put(SummaryField.ONNX_NN1_ACC, onnxScores.nn1Acc());
+            m.put(SummaryField.ONNX_KNN_ACC, onnxScores.knnAcc());
+            m.put(SummaryField.ONNX_LINEAR_PROBE_ACC, onnxScores.linearProbeAcc());
+            m.put(SummaryField.TEST_ACCURACY, onnxScores.knnAcc());
+            m.put(SummaryField.TEST_ACCURACY_METHOD, onnxScores.k() + "-NN (cosine) on ONNX Runtime embeddings, evaluation set vs reference set");
             out.printf(Locale.ROOT, "ONNX Runtime: %d embeddings, max |ONNX - DJL| = %.2e; %s%n", reference.length + query.length,
                     diff, onnxScores.describe());
         }
-        return m;
     }
 
     static double maxAbsDiff(float[][] a, float[][] b) {
@@ -104,20 +107,16 @@ public final class RunArtifacts {
                 .classNames(data.train().classNames())
                 .train(result.trainEmbeddings(), data.evalReference().labels())
                 .test(result.testEmbeddings(), data.evalQuery().labels())
-                .accuracy("nn1_acc", result.scores().nn1Acc())
-                .accuracy("knn_acc", result.scores().knnAcc())
-                .accuracy("linear_probe_acc", result.scores().linearProbeAcc())
+                .accuracy(EvalField.NN1_ACC.json(), result.scores().nn1Acc())
+                .accuracy(EvalField.KNN_ACC.json(), result.scores().knnAcc())
+                .accuracy(EvalField.LINEAR_PROBE_ACC.json(), result.scores().linearProbeAcc())
                 .confusionMatrix(result.scores().confusion(), "k-NN")
-                .metricsJsonl(result.runDir().resolve("metrics.jsonl"))
-                .summary(result.summary())
+                .metricsJsonl(RunLayout.of(result.runDir()).metrics())
+                .summary(result.summary().asMap())
                 .config(session.config().toJsonObject().asMap().entrySet().stream().collect(
                         java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
                                 (a, b) -> a, java.util.LinkedHashMap::new)))
                 .build();
         return ReportWriter.write(reportDir, inputs).index();
-    }
-
-    public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
-        AtomicFiles.writeString(dir.resolve("summary.json"), TrainConfig.GSON.toJson(summary) + "\n");
     }
 }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.losses.LossParameter;
 import org.contrastive4j.losses.LossRegistry;
 
@@ -62,7 +63,7 @@ public final class TrainOptions {
             new Field("schedule", "cosine", "learning-rate schedule after warm-up: cosine or constant"),
             new Field("clip_grad_norm", 0.0, "clip the global gradient norm to this value (0 = off)"),
             new Field("seed", 42L, "random seed (data order, augmentation, initialisation)"),
-            new Field("device", "auto", "auto, cpu, gpu, gpu:N, or gpu:0,1 (several GPUs)"),
+            new Field("device", "auto", DeviceSpec.GRAMMAR + "; auto = the first GPU PyTorch sees, else the CPU"),
             new Field("grad_cache_chunks", 0, "split each batch into N chunks forwarded one at a time (GradCache: the loss "
                     + "still sees the whole batch; bounds activation memory); 0 = off. Several GPUs always shard this way, "
                     + "with at least one chunk per GPU"),

@@ -19,6 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.contrastive4j.core.contract.MetadataKeys;
+import org.contrastive4j.core.contract.MetricsField;
+import org.contrastive4j.core.contract.MetricsLog;
+import org.contrastive4j.core.contract.ModelMetadata;
+import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.core.contract.Summary;
+import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.contract.ToolkitVersion;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
@@ -52,11 +59,12 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** What a finished run produced. */
-    public record Result(Path runDir, Map<String, Object> summary, Evaluation.Scores scores, float[][] trainEmbeddings,
+    public record Result(Path runDir, Summary summary, Evaluation.Scores scores, float[][] trainEmbeddings,
             float[][] testEmbeddings) {}
 
     private final TrainConfig config;
     private final Path runDir;
+    private final RunLayout layout;
     private final PrintStream out;
     private final TrainingData data;
     private final ContrastiveLoss loss;
@@ -75,6 +83,7 @@ public final class TrainingSession implements AutoCloseable {
     private TrainingSession(TrainConfig config, PrintStream out, Path resumeCheckpoint) throws IOException {
         this.config = config;
         this.runDir = Path.of(config.out());
+        this.layout = RunLayout.of(runDir);
         this.out = out;
         DjlRuntime.offline();
         this.data = TrainingData.load(config);
@@ -115,8 +124,9 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Continues the run in {@code runDir} from its last checkpoint, with the configuration it was started with. */
     public static TrainingSession resume(Path runDir, PrintStream out) throws IOException {
-        Path cfg = runDir.resolve("config.json");
-        Path ckpt = runDir.resolve("checkpoints/last.ckpt");
+        RunLayout run = RunLayout.of(runDir);
+        Path cfg = run.config();
+        Path ckpt = run.lastCheckpoint();
         if (!Files.isRegularFile(cfg) || !Files.isRegularFile(ckpt)) {
             throw new java.nio.file.NoSuchFileException(runDir.toString(), null,
                     "not a resumable run directory (needs config.json and checkpoints/last.ckpt)");
@@ -136,12 +146,7 @@ public final class TrainingSession implements AutoCloseable {
     /** Evaluates the current weights; the summary is the run's summary.json when there is one. */
     public Result inspect() throws IOException {
         Evaluation.Scores scores = evaluate();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        Path file = runDir.resolve("summary.json");
-        if (Files.isRegularFile(file)) {
-            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-            o.entrySet().forEach(e -> summary.put(e.getKey(), TrainConfig.GSON.fromJson(e.getValue(), Object.class)));
-        }
+        Summary summary = Files.isRegularFile(layout.summary()) ? Summary.read(layout.summary()) : new Summary();
         summary.putAll(scores.asMap());
         return new Result(runDir, summary, scores, lastReferenceEmbeddings, lastQueryEmbeddings);
     }
@@ -223,10 +228,10 @@ public final class TrainingSession implements AutoCloseable {
     /** Trains to the end of the plan, evaluates, exports, and writes summary.json. */
     public Result run() throws Exception {
         long t0 = System.nanoTime();
-        Files.createDirectories(runDir.resolve("checkpoints"));
+        Files.createDirectories(layout.checkpoints());
         boolean resumed = globalStep > 0;
         if (!resumed) {
-            AtomicFiles.writeString(runDir.resolve("config.json"), config.toJson());
+            AtomicFiles.writeString(layout.config(), config.toJson());
         }
         int spe = sampler.stepsPerEpoch();
         out.printf(Locale.ROOT, "data: %s (train %d, eval %d x %d)%n", data.description(), data.train().size(),
@@ -235,8 +240,8 @@ public final class TrainingSession implements AutoCloseable {
                 config.model(), loss.name(), loss.params(), describeDevices(), DjlRuntime.describe(), totalSteps, spe, config.batchSize(),
                 config.views(), resumed ? ", resuming at step " + globalStep : "");
         double imagesPerSecond = 0;
-        try (MetricsWriter metrics = resumed ? MetricsWriter.resume(runDir.resolve("metrics.jsonl"), globalStep)
-                : MetricsWriter.create(runDir.resolve("metrics.jsonl"));
+        try (MetricsLog.Writer metrics = resumed ? MetricsLog.Writer.resume(layout.metrics(), globalStep)
+                : MetricsLog.Writer.create(layout.metrics());
                 BatchLoader loader = new BatchLoader(data.train(), sampler, augmentation(),
                         new BatchLoader.Options(config.views(), config.seed(), loaderThreads(), 3),
                         (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
@@ -262,27 +267,26 @@ public final class TrainingSession implements AutoCloseable {
                 int epoch = (int) ((globalStep - 1) / spe) + 1;
                 progress.step(globalStep, epoch, lossValue, imagesPerSecond);
                 if (globalStep % Math.max(1, config.logEverySteps()) == 0 || globalStep == totalSteps) {
-                    Map<String, Object> m = MetricsWriter.line("step");
-                    m.put("epoch", epoch);
-                    m.put("step", (int) ((globalStep - 1) % spe) + 1);
-                    m.put("global_step", globalStep);
-                    m.put("loss", lossValue);
-                    m.put("lr", lr);
-                    m.put("img_per_s", imagesPerSecond);
-                    m.put("time_s", (System.nanoTime() - t0) / 1e9);
-                    metrics.write(m);
+                    metrics.write(MetricsLog.Line.of(MetricsLog.Kind.STEP)
+                            .put(MetricsField.EPOCH, epoch)
+                            .put(MetricsField.STEP, (int) ((globalStep - 1) % spe) + 1)
+                            .put(MetricsField.GLOBAL_STEP, globalStep)
+                            .put(MetricsField.LOSS, lossValue)
+                            .put(MetricsField.LR, lr)
+                            .put(MetricsField.IMG_PER_S, imagesPerSecond)
+                            .put(MetricsField.TIME_S, (System.nanoTime() - t0) / 1e9));
                 }
                 boolean epochEnd = globalStep % spe == 0 || globalStep == totalSteps;
                 if (epochEnd) {
-                    Map<String, Object> m = MetricsWriter.line("epoch");
-                    m.put("epoch", epoch);
-                    m.put("global_step", globalStep);
-                    m.put("train_loss", epochLossSum / Math.max(1, epochLossCount));
+                    MetricsLog.Line m = MetricsLog.Line.of(MetricsLog.Kind.EPOCH)
+                            .put(MetricsField.EPOCH, epoch)
+                            .put(MetricsField.GLOBAL_STEP, globalStep)
+                            .put(MetricsField.TRAIN_LOSS, epochLossSum / Math.max(1, epochLossCount));
                     epochLossSum = 0;
                     epochLossCount = 0;
                     RepulsionMeter.Repulsion r = repulsion(batch);
-                    m.put("repulsion_mean", r.mean());
-                    m.put("repulsion_fraction", r.fraction());
+                    m.put(MetricsField.REPULSION_MEAN, r.mean());
+                    m.put(MetricsField.REPULSION_FRACTION, r.fraction());
                     boolean last = globalStep == totalSteps;
                     if (last || (config.evalEvery() > 0 && epoch % config.evalEvery() == 0)) {
                         progress.breakLine();
@@ -290,7 +294,7 @@ public final class TrainingSession implements AutoCloseable {
                         m.putAll(finalScores.asMap());
                         out.printf(Locale.ROOT, "epoch %d: %s%n", epoch, finalScores.describe());
                     }
-                    m.put("time_s", (System.nanoTime() - t0) / 1e9);
+                    m.put(MetricsField.TIME_S, (System.nanoTime() - t0) / 1e9);
                     metrics.write(m);
                     checkpoint(epoch, true);
                 } else if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0) {
@@ -303,21 +307,22 @@ public final class TrainingSession implements AutoCloseable {
             Evaluation.Scores scores = finalScores != null ? finalScores : evaluate();
             float[][] trainEmb = lastReferenceEmbeddings;
             float[][] testEmb = lastQueryEmbeddings;
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("dataset", data.description());
-            summary.put("train_size", data.train().size());
-            summary.put("test_size", data.evalQuery().size());
-            summary.put("model", config.model());
-            summary.put("loss", loss.name());
-            summary.put("loss_params", loss.params());
-            summary.put("epochs", (double) globalStep / spe);
-            summary.put("steps", globalStep);
-            summary.put("device", describeDevices());
-            summary.putAll(scores.asMap());
-            summary.put("test_accuracy", scores.knnAcc());
-            summary.put("img_per_s", imagesPerSecond);
-            summary.put("train_seconds", trainSeconds);
-            summary.put("checkpoint", runDir.resolve("checkpoints/last.ckpt").toString());
+            Summary summary = new Summary()
+                    .put(SummaryField.DATASET, data.description())
+                    .put(SummaryField.TRAIN_SIZE, data.train().size())
+                    .put(SummaryField.TEST_SIZE, data.evalQuery().size())
+                    .put(SummaryField.MODEL, config.model())
+                    .put(SummaryField.LOSS, loss.name())
+                    .put(SummaryField.LOSS_PARAMS, loss.params())
+                    .put(SummaryField.EPOCHS, (double) globalStep / spe)
+                    .put(SummaryField.STEPS, globalStep)
+                    .put(SummaryField.DEVICE, describeDevices())
+                    .putAll(scores.asMap())
+                    .put(SummaryField.TEST_ACCURACY, scores.knnAcc())
+                    .put(SummaryField.IMG_PER_S, imagesPerSecond)
+                    .put(SummaryField.TRAIN_SECONDS, trainSeconds)
+                    .put(SummaryField.CHECKPOINT, layout.lastCheckpoint().toString())
+                    .put(SummaryField.TOOLKIT_VERSION, ToolkitVersion.get());
             return new Result(runDir, summary, scores, trainEmb, testEmb);
         }
     }
@@ -365,18 +370,18 @@ public final class TrainingSession implements AutoCloseable {
     /** Provenance recorded in every checkpoint and ONNX file. */
     public Map<String, String> provenance() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("c4j.loss", loss.name());
-        p.put("c4j.loss_params", TrainConfig.GSON.toJson(loss.params()));
-        p.put("c4j.dataset", data.description());
-        p.put("c4j.seed", Long.toString(config.seed()));
-        p.put("c4j.config", config.toJson());
-        p.put("c4j.input_mean", TrainConfig.GSON.toJson(data.normalization().mean()));
-        p.put("c4j.input_std", TrainConfig.GSON.toJson(data.normalization().std()));
-        p.put("c4j.class_names", TrainConfig.GSON.toJson(data.train().classNames()));
-        p.put("c4j.global_step", Long.toString(globalStep));
-        p.put("c4j.toolkit_version", ToolkitVersion.get());
-        p.put("c4j.engine", DjlRuntime.describe());
-        p.put("c4j.created", Instant.now().toString());
+        p.put(MetadataKeys.LOSS, loss.name());
+        p.put(MetadataKeys.LOSS_PARAMS, ModelMetadata.json(loss.params()));
+        p.put(MetadataKeys.DATASET, data.description());
+        p.put(MetadataKeys.SEED, Long.toString(config.seed()));
+        p.put(MetadataKeys.CONFIG, config.toJson());
+        p.put(MetadataKeys.INPUT_MEAN, ModelMetadata.floats(data.normalization().mean()));
+        p.put(MetadataKeys.INPUT_STD, ModelMetadata.floats(data.normalization().std()));
+        p.put(MetadataKeys.CLASS_NAMES, ModelMetadata.strings(data.train().classNames()));
+        p.put(MetadataKeys.GLOBAL_STEP, Long.toString(globalStep));
+        p.put(MetadataKeys.TOOLKIT_VERSION, ToolkitVersion.get());
+        p.put(MetadataKeys.ENGINE, DjlRuntime.describe());
+        p.put(MetadataKeys.CREATED, Instant.now().toString());
         return p;
     }
 
@@ -394,12 +399,11 @@ public final class TrainingSession implements AutoCloseable {
         state.addProperty("seed", config.seed());
         state.addProperty("rng", "counter-based: batch order and augmentation are functions of (seed, epoch, step, sample, view)");
         extras.put("trainer_state.json", state.toString().getBytes(StandardCharsets.UTF_8));
-        extras.put("config.json", config.toJson().getBytes(StandardCharsets.UTF_8));
-        Path last = runDir.resolve("checkpoints/last.ckpt");
+        extras.put(RunLayout.CONFIG, config.toJson().getBytes(StandardCharsets.UTF_8));
+        Path last = layout.lastCheckpoint();
         ModelCheckpoint.save(last, block.spec(), block, provenance(), extras);
         if (epochEnd) {
-            Files.copy(last, runDir.resolve(String.format(Locale.ROOT, "checkpoints/epoch-%03d.ckpt", epoch)),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(last, layout.epochCheckpoint(epoch), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -49,7 +49,7 @@ class GradCacheSessionTest {
         c.put("out", dir.toString());
         try (TrainingSession s = TrainingSession.start(TrainOptions.DEFAULTS.with(c), ResumeTest.QUIET)) {
             TrainingSession.Result r = s.run();
-            assertEquals("cpu() (grad cache, 4 shards)", r.summary().get("device"));
+            assertEquals("cpu() (grad cache, 4 shards)", r.summary().asMap().get("device"));
             assertEquals(3L, s.globalStep());
         }
         List<String> steps = Files.readAllLines(dir.resolve("metrics.jsonl")).stream()

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.Prediction;
@@ -16,13 +17,9 @@ import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name, score. */
-final class ClassifyCommand implements CliCommand {
+public final class ClassifyCommand implements CliCommand {
 
-    private final PrintStream out;
 
-    ClassifyCommand(PrintStream out) {
-        this.out = out;
-    }
 
     @Override
     public String name() {
@@ -35,6 +32,11 @@ final class ClassifyCommand implements CliCommand {
     }
 
     @Override
+    public Group group() {
+        return Group.INFERENCE;
+    }
+
+    @Override
     public Options options() {
         Options o = Classifiers.add(ModelArgs.add(new Options(), "samples to classify"));
         o.addOption(ModelArgs.optional("output", "preds.jsonl|.csv", "where to write predictions (default: JSONL on stdout)"));
@@ -42,7 +44,8 @@ final class ClassifyCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
             Samples samples = ModelArgs.load(line, embedder, "test");

@@ -6,18 +6,15 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.data.EmbeddingWriters;
 import org.contrastive4j.core.data.Samples;
 
 /** {@code embed}: writes one embedding per input sample (CSV, NPY or JSONL; CSV on stdout without --output). */
-final class EmbedCommand implements CliCommand {
+public final class EmbedCommand implements CliCommand {
 
-    private final PrintStream out;
 
-    EmbedCommand(PrintStream out) {
-        this.out = out;
-    }
 
     @Override
     public String name() {
@@ -30,6 +27,11 @@ final class EmbedCommand implements CliCommand {
     }
 
     @Override
+    public Group group() {
+        return Group.INFERENCE;
+    }
+
+    @Override
     public Options options() {
         Options o = ModelArgs.add(new Options(), "samples to embed");
         o.addOption(ModelArgs.optional("output", "Y.csv|.npy|.jsonl", "where to write embeddings (default: CSV on stdout)"));
@@ -37,7 +39,8 @@ final class EmbedCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Samples samples = ModelArgs.load(line, embedder, "test");
             long t0 = System.nanoTime();

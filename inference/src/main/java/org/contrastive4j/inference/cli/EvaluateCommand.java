@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
@@ -20,13 +21,9 @@ import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code evaluate}: accuracy (overall and per class) on labelled data, a confusion-matrix PNG and a JSON summary. */
-final class EvaluateCommand implements CliCommand {
+public final class EvaluateCommand implements CliCommand {
 
-    private final PrintStream out;
 
-    EvaluateCommand(PrintStream out) {
-        this.out = out;
-    }
 
     @Override
     public String name() {
@@ -39,6 +36,11 @@ final class EvaluateCommand implements CliCommand {
     }
 
     @Override
+    public Group group() {
+        return Group.INFERENCE;
+    }
+
+    @Override
     public Options options() {
         Options o = Classifiers.add(ModelArgs.add(new Options(), "labelled test samples (test split by default)"));
         o.addOption(ModelArgs.optional("out", "DIR", "directory for confusion-matrix.png and evaluation.json (default .)"));
@@ -46,7 +48,8 @@ final class EvaluateCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
             Samples samples = ModelArgs.load(line, embedder, "test");

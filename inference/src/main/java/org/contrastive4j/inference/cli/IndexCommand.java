@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
@@ -14,13 +15,9 @@ import org.contrastive4j.core.knn.Vote;
 import org.contrastive4j.core.data.Samples;
 
 /** {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model. */
-final class IndexCommand implements CliCommand {
+public final class IndexCommand implements CliCommand {
 
-    private final PrintStream out;
 
-    IndexCommand(PrintStream out) {
-        this.out = out;
-    }
 
     @Override
     public String name() {
@@ -30,6 +27,11 @@ final class IndexCommand implements CliCommand {
     @Override
     public String summary() {
         return "build a k-NN index from labelled data (transfer classification)";
+    }
+
+    @Override
+    public Group group() {
+        return Group.INFERENCE;
     }
 
     @Override
@@ -43,7 +45,8 @@ final class IndexCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         Metric metric = Metric.parse(line.getOptionValue("metric", "cosine"));
         int k = line.hasOption("k") ? ModelArgs.intValue(line, "k") : 5;
         Vote vote = Vote.parse(line.getOptionValue("vote", "majority"));

@@ -7,6 +7,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.core.data.DataSources;
@@ -34,7 +35,7 @@ final class ModelArgs {
     static Options add(Options o, String inputDesc) {
         o.addOption(required("model", "M.onnx", "ONNX model (a contrastive4j export or any single-input float model)"));
         o.addOption(required("input", "X", inputDesc + "; " + DataSources.ACCEPTED));
-        o.addOption(optional("device", "D", "cpu (default), cuda, cuda:N or auto"));
+        o.addOption(optional("device", "D", DeviceSpec.GRAMMAR + "; auto = a GPU when this ONNX Runtime build has CUDA, else the CPU (default auto)"));
         o.addOption(optional("batch-size", "N", "samples per ONNX Runtime call (default 256)"));
         o.addOption(optional("threads", "N", "ONNX Runtime intra-op threads (default 0 = one per core)"));
         o.addOption(optional("output-name", "NAME", "model output to use (default: embedding, else the first output)"));

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.contrastive4j.core.cli.CliRunner;
+import org.contrastive4j.core.cli.C4j;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
@@ -48,7 +48,7 @@ class InferenceCliTest {
         for (int i = 0; i < args.length; i++) {
             a[i] = args[i].toString();
         }
-        int code = new CliRunner("c4j", "test", InferenceCli.commands(o), o, e).run(a);
+        int code = C4j.run(a, o, e);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -1,5 +1,6 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -7,6 +8,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
+import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.core.contract.Summary;
+import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.data.FashionMnist;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
@@ -17,7 +22,7 @@ import org.contrastive4j.trainer.TrainingSession;
  * {@code ./c4j demo}: the whole path on Fashion-MNIST in one command — train a small CNN with SupCon (DJL), export ONNX
  * with a parity check, embed the test split with ONNX Runtime, classify it by k-NN against the training split.
  */
-final class DemoCommand implements CliCommand {
+public final class DemoCommand implements CliCommand {
 
     @Override
     public String name() {
@@ -27,6 +32,11 @@ final class DemoCommand implements CliCommand {
     @Override
     public String summary() {
         return "train -> export -> verify -> classify on Fashion-MNIST, printing accuracy (writes summary.json)";
+    }
+
+    @Override
+    public Group group() {
+        return Group.TRAINING;
     }
 
     @Override
@@ -70,7 +80,8 @@ final class DemoCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         long t0 = System.nanoTime();
         EngineSetup.threads(line);
         TrainConfig config;
@@ -79,23 +90,23 @@ final class DemoCommand implements CliCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage());
         }
-        try (TrainingSession session = TrainingSession.start(config, System.out)) {
+        try (TrainingSession session = TrainingSession.start(config, out)) {
             TrainingSession.Result result = session.run();
-            Map<String, Object> summary = RunArtifacts.finish(session, result, t0, System.out);
+            Summary summary = RunArtifacts.finish(session, result, t0, out);
             var data = session.data();
-            System.out.printf(Locale.ROOT, "%n== contrastive4j demo ==%n");
-            System.out.printf(Locale.ROOT, "data:        %s%n", data.description());
-            System.out.printf(Locale.ROOT, "trained:     small-cnn + %s, %.0f epochs on %d images (%.0f img/s)%n", summary.get("loss"),
-                    (Double) summary.get("epochs"), data.train().size(), (Double) summary.get("img_per_s"));
-            System.out.printf(Locale.ROOT, "exported:    %s (parity max abs diff %.2e on a real batch)%n", summary.get("onnx_path"),
-                    (Double) summary.get("export_max_abs_diff"));
-            System.out.printf(Locale.ROOT, "verified:    ONNX Runtime vs DJL embeddings of all %d images: max abs diff %.2e%n",
-                    data.evalReference().size() + data.evalQuery().size(), (Double) summary.get("onnx_vs_djl_embeddings_max_abs_diff"));
-            System.out.printf(Locale.ROOT, "classified:  %d test images by %d-NN with ONNX Runtime: accuracy %.4f "
+            out.printf(Locale.ROOT, "%n== contrastive4j demo ==%n");
+            out.printf(Locale.ROOT, "data:        %s%n", data.description());
+            out.printf(Locale.ROOT, "trained:     small-cnn + %s, %.0f epochs on %d images (%.0f img/s)%n", summary.get(SummaryField.LOSS),
+                    summary.number(SummaryField.EPOCHS), data.train().size(), summary.number(SummaryField.IMG_PER_S));
+            out.printf(Locale.ROOT, "exported:    %s (parity max abs diff %.2e on a real batch)%n", summary.get(SummaryField.ONNX_PATH),
+                    summary.number(SummaryField.EXPORT_MAX_ABS_DIFF));
+            out.printf(Locale.ROOT, "verified:    ONNX Runtime vs DJL embeddings of all %d images: max abs diff %.2e%n",
+                    data.evalReference().size() + data.evalQuery().size(), summary.number(SummaryField.ONNX_VS_DJL_EMBEDDINGS_MAX_ABS_DIFF));
+            out.printf(Locale.ROOT, "classified:  %d test images by %d-NN with ONNX Runtime: accuracy %.4f "
                     + "(linear probe %.4f, 1-NN %.4f; chance 0.10)%n", data.evalQuery().size(), config.knnK(),
-                    (Double) summary.get("test_accuracy"), (Double) summary.get("onnx_linear_probe_acc"), (Double) summary.get("onnx_nn1_acc"));
-            System.out.printf(Locale.ROOT, "summary:     %s (%.1f s)%n", result.runDir().resolve("summary.json"),
-                    (Double) summary.get("seconds"));
+                    summary.number(SummaryField.TEST_ACCURACY), summary.number(SummaryField.ONNX_LINEAR_PROBE_ACC), summary.number(SummaryField.ONNX_NN1_ACC));
+            out.printf(Locale.ROOT, "summary:     %s (%.1f s)%n", RunLayout.of(result.runDir()).summary(),
+                    summary.number(SummaryField.SECONDS));
         }
         return 0;
     }

@@ -1,18 +1,20 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
-import org.contrastive4j.core.cli.CliRunner;
+import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.trainer.Devices;
 import org.contrastive4j.trainer.TrainBenchmark;
 
 /** {@code ./c4j bench train ...}: training-step throughput, comparable with shared/bench/torch_ref_train.py. */
-final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
+public final class BenchCommand implements CliCommand {
 
     @Override
     public String name() {
@@ -25,6 +27,16 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
     }
 
     @Override
+    public boolean takesPositionalArguments() {
+        return true;
+    }
+
+    @Override
+    public Group group() {
+        return Group.TOOLS;
+    }
+
+    @Override
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("model").hasArg().desc("small-cnn or resnet18 [default: small-cnn]").build());
@@ -33,7 +45,7 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
         o.addOption(Option.builder().longOpt("batch-size").hasArg().desc("samples per batch (x2 views) [default: 256]").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().desc("timed steps after 3 warm-up steps [default: 20]").build());
         o.addOption(Option.builder().longOpt("input-shape").hasArg().desc("C,H,W [default: 1,28,28]").build());
-        o.addOption(Option.builder().longOpt("device").hasArg().desc("cpu, gpu, gpu:N, gpu:0,1, auto [default: auto]").build());
+        o.addOption(Option.builder().longOpt("device").hasArg().desc(DeviceSpec.GRAMMAR + " [default: auto]").build());
         o.addOption(Option.builder().longOpt("grad-cache-chunks").hasArg()
                 .desc("time the GradCache step with N chunks (0 = the plain step; several GPUs always use it) [default: 0]").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().desc("PyTorch intra-op threads [default: all cores]").build());
@@ -41,7 +53,8 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         if (line.getArgList().size() != 1 || !line.getArgList().get(0).equals("train")) {
             throw new CliException("usage: c4j bench train [options] (the only benchmark target is 'train'; "
                     + "loss and inference benchmarks are JMH, see README)");
@@ -62,7 +75,7 @@ final class BenchCommand implements CliCommand, CliRunner.PositionalArguments {
         String device = String.join(",", devices.stream().map(Object::toString).toList())
                 + (chunks > 0 || devices.size() > 1 ? " grad_cache_chunks=" + chunks : "");
         String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
-        System.out.printf(Locale.ROOT, "img_per_s=%.0f ms_per_step=%.1f peak_rss_mb=%.0f device=%s batch=%dx2 steps=%d allocator=%s%n",
+        out.printf(Locale.ROOT, "img_per_s=%.0f ms_per_step=%.1f peak_rss_mb=%.0f device=%s batch=%dx2 steps=%d allocator=%s%n",
                 r.imagesPerSecond(), r.msPerStep(), r.peakRssBytes() / 1048576.0, device, batch, steps,
                 preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
         return 0;

@@ -1,5 +1,6 @@
-package org.contrastive4j.inference;
+package org.contrastive4j.core.contract;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
@@ -9,17 +10,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Parses the {@code c4j.*} metadata_props a contrastive4j export carries; foreign models simply lack them. */
-final class ModelMetadata {
+/**
+ * Writes and parses the structured values of the {@code c4j.*} metadata_props ({@link MetadataKeys}) a contrastive4j
+ * export carries; foreign models simply lack them, and the readers return {@code null} (or an empty list). A malformed
+ * value is an {@link IOException} naming the model file and the key.
+ */
+public final class ModelMetadata {
 
-    static final String INPUT_SHAPE = "c4j.input_shape";
-    static final String INPUT_MEAN = "c4j.input_mean";
-    static final String INPUT_STD = "c4j.input_std";
-    static final String CLASS_NAMES = "c4j.class_names";
+    private static final Gson GSON = new Gson();
 
     private ModelMetadata() {}
 
-    static int[] intArray(Path model, Map<String, String> meta, String key) throws IOException {
+    /** The JSON text stored for an int array, e.g. {@code [1,28,28]}. */
+    public static String ints(int[] values) {
+        return GSON.toJson(values);
+    }
+
+    public static String floats(float[] values) {
+        return GSON.toJson(values);
+    }
+
+    public static String strings(List<String> values) {
+        return GSON.toJson(values);
+    }
+
+    /** Any JSON-serialisable value (maps, lists, numbers). */
+    public static String json(Object value) {
+        return GSON.toJson(value);
+    }
+
+    public static int[] intArray(Path model, Map<String, String> meta, String key) throws IOException {
         JsonArray a = array(model, meta, key);
         if (a == null) {
             return null;
@@ -34,7 +54,7 @@ final class ModelMetadata {
         return r;
     }
 
-    static float[] floatArray(Path model, Map<String, String> meta, String key) throws IOException {
+    public static float[] floatArray(Path model, Map<String, String> meta, String key) throws IOException {
         JsonArray a = array(model, meta, key);
         if (a == null) {
             return null;
@@ -46,7 +66,7 @@ final class ModelMetadata {
         return r;
     }
 
-    static List<String> stringList(Path model, Map<String, String> meta, String key) throws IOException {
+    public static List<String> stringList(Path model, Map<String, String> meta, String key) throws IOException {
         JsonArray a = array(model, meta, key);
         List<String> r = new ArrayList<>();
         if (a != null) {

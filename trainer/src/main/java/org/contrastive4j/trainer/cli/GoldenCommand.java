@@ -1,13 +1,14 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
-import org.contrastive4j.core.cli.CliRunner;
 import org.contrastive4j.losses.golden.GoldenCheck;
 import org.contrastive4j.models.DjlRuntime;
 
@@ -15,7 +16,7 @@ import org.contrastive4j.models.DjlRuntime;
  * {@code c4j golden FILE}: checks every loss against a golden file (loss and gradient, float64 and float32). Prints
  * one line per failing case and {@code N passed, M failed}; exit code 0 only if nothing failed.
  */
-public final class GoldenCommand implements CliCommand, CliRunner.PositionalArguments {
+public final class GoldenCommand implements CliCommand {
 
     @Override
     public String name() {
@@ -28,12 +29,23 @@ public final class GoldenCommand implements CliCommand, CliRunner.PositionalArgu
     }
 
     @Override
+    public boolean takesPositionalArguments() {
+        return true;
+    }
+
+    @Override
+    public Group group() {
+        return Group.TOOLS;
+    }
+
+    @Override
     public Options options() {
         return new Options();
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         List<String> args = line.getArgList();
         if (args.size() != 1) {
             throw new CliException("expected exactly one golden file: c4j golden FILE (got " + args.size()
@@ -44,6 +56,6 @@ public final class GoldenCommand implements CliCommand, CliRunner.PositionalArgu
             throw new CliException("no such file: " + file);
         }
         DjlRuntime.engine();
-        return GoldenCheck.run(file, System.out) == 0 ? 0 : 1;
+        return GoldenCheck.run(file, out) == 0 ? 0 : 1;
     }
 }

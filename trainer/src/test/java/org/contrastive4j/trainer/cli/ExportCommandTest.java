@@ -1,4 +1,4 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.contrastive4j.core.cli.CliRunner;
+import org.contrastive4j.core.cli.C4j;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelCheckpoint;
@@ -32,8 +32,7 @@ class ExportCommandTest {
 
     private int c4j(String... args) {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        return new CliRunner("c4j", "test", List.of(new ExportCommand(o)), o,
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return C4j.run(args, o, new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,16 +1,18 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
 import org.contrastive4j.trainer.TrainingSession;
 
 /** {@code ./c4j train}: the offline training command. */
-final class TrainCommand implements CliCommand {
+public final class TrainCommand implements CliCommand {
 
     @Override
     public String name() {
@@ -23,25 +25,31 @@ final class TrainCommand implements CliCommand {
     }
 
     @Override
+    public Group group() {
+        return Group.TRAINING;
+    }
+
+    @Override
     public Options options() {
         return TrainOptions.options();
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         long t0 = System.nanoTime();
         EngineSetup.threads(line);
         TrainingSession session;
         if (line.hasOption("resume")) {
-            session = TrainingSession.resume(Path.of(line.getOptionValue("resume")), System.out);
+            session = TrainingSession.resume(Path.of(line.getOptionValue("resume")), out);
         } else {
             TrainConfig config = TrainOptions.resolve(line);
-            session = TrainingSession.start(config, System.out);
+            session = TrainingSession.start(config, out);
         }
         try (session) {
             TrainingSession.Result result = session.run();
-            RunArtifacts.finish(session, result, t0, System.out);
-            System.out.println("run directory: " + result.runDir());
+            RunArtifacts.finish(session, result, t0, out);
+            out.println("run directory: " + result.runDir());
         }
         return 0;
     }

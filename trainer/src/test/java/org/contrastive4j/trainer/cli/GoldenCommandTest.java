@@ -1,4 +1,4 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.contrastive4j.core.cli.CliRunner;
+import org.contrastive4j.core.cli.C4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +26,7 @@ class GoldenCommandTest {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o); // the command prints its report on System.out
-            int code = new CliRunner("c4j", "test", List.of(new GoldenCommand()), o, e).run(args);
+            int code = C4j.run(args, o, e);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(previous);

@@ -1,4 +1,4 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
 import org.apache.commons.cli.CommandLine;
 

@@ -1,4 +1,4 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
+import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.losses.LossParameter;
 import org.contrastive4j.losses.LossRegistry;
@@ -26,7 +28,7 @@ import org.contrastive4j.report.RunResult;
  * {@code ./c4j compare --losses sincere,supcon,infonce}: trains each loss with the same model, data, budget and seed
  * (all train flags apply), then writes one comparison table and overlaid plots.
  */
-final class CompareCommand implements CliCommand {
+public final class CompareCommand implements CliCommand {
 
     @Override
     public String name() {
@@ -39,6 +41,11 @@ final class CompareCommand implements CliCommand {
     }
 
     @Override
+    public Group group() {
+        return Group.TRAINING;
+    }
+
+    @Override
     public Options options() {
         Options o = TrainOptions.options();
         o.addOption(Option.builder().longOpt("losses").hasArg().argName("A,B,..")
@@ -47,7 +54,8 @@ final class CompareCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         if (!line.hasOption("losses")) {
             throw new CliException("--losses is required, e.g. --losses sincere,supcon,infonce");
         }
@@ -72,17 +80,17 @@ final class CompareCommand implements CliCommand {
             change.put("loss_params", paramsFor(loss, base.lossParams()));
             change.put("out", outDir.resolve(loss).toString());
             TrainConfig config = base.with(change);
-            System.out.println("== " + loss + " ==");
-            try (TrainingSession session = TrainingSession.start(config, System.out)) {
+            out.println("== " + loss + " ==");
+            try (TrainingSession session = TrainingSession.start(config, out)) {
                 TrainingSession.Result result = session.run();
-                RunArtifacts.finish(session, result, t0, System.out);
+                RunArtifacts.finish(session, result, t0, out);
             }
             results.add(RunResult.fromRunDir(loss, outDir.resolve(loss)));
         }
         ComparisonWriter.write(outDir, results);
-        System.out.println();
-        System.out.print(Files.readString(outDir.resolve(ComparisonWriter.MARKDOWN)));
-        System.out.println("comparison: " + outDir.resolve(ComparisonWriter.HTML));
+        out.println();
+        out.print(Files.readString(outDir.resolve(ComparisonWriter.MARKDOWN)));
+        out.println("comparison: " + outDir.resolve(ComparisonWriter.HTML));
         return 0;
     }
 

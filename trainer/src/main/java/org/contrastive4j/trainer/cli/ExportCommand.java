@@ -1,12 +1,15 @@
-package org.contrastive4j.cli;
+package org.contrastive4j.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.cli.CliContext;
+import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
@@ -22,16 +25,6 @@ import org.contrastive4j.models.ModelCheckpoint;
  */
 public final class ExportCommand implements CliCommand {
 
-    private final java.io.PrintStream out;
-
-    public ExportCommand() {
-        this(System.out);
-    }
-
-    ExportCommand(java.io.PrintStream out) {
-        this.out = out;
-    }
-
     @Override
     public String name() {
         return "export";
@@ -40,6 +33,11 @@ public final class ExportCommand implements CliCommand {
     @Override
     public String summary() {
         return "export a checkpoint to ONNX (opset 17), checked against DJL by ONNX Runtime";
+    }
+
+    @Override
+    public Group group() {
+        return Group.TRAINING;
     }
 
     @Override
@@ -58,7 +56,8 @@ public final class ExportCommand implements CliCommand {
     }
 
     @Override
-    public int run(CommandLine line) throws Exception {
+    public int run(CommandLine line, CliContext context) throws Exception {
+        PrintStream out = context.out();
         boolean hasRun = line.hasOption("run");
         if (hasRun == line.hasOption("checkpoint")) {
             throw new CliException("give exactly one of --run DIR or --checkpoint FILE");
@@ -70,8 +69,8 @@ public final class ExportCommand implements CliCommand {
             if (!Files.isDirectory(dir)) {
                 throw new CliException("run directory " + dir + " does not exist");
             }
-            checkpoint = dir.resolve("checkpoints").resolve("last.ckpt");
-            target = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : dir.resolve("model.onnx");
+            checkpoint = RunLayout.of(dir).lastCheckpoint();
+            target = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : RunLayout.of(dir).model();
         } else {
             checkpoint = Path.of(line.getOptionValue("checkpoint"));
             if (!line.hasOption("out")) {

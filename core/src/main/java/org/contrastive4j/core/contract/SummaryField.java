@@ -1,0 +1,42 @@
+package org.contrastive4j.core.contract;
+
+/** The fields of a run's {@code summary.json} besides {@link EvalField}; see {@link Summary}. */
+public enum SummaryField implements RunField {
+    DATASET("dataset"),
+    TRAIN_SIZE("train_size"),
+    TEST_SIZE("test_size"),
+    /** Which split the accuracies were measured on, e.g. {@code test} or {@code validation (20% of train, seed 42)}. */
+    EVAL_SPLIT("eval_split"),
+    MODEL("model"),
+    /** The loss's name (in {@code metrics.jsonl} step lines {@code loss} is the batch loss). */
+    LOSS("loss"),
+    LOSS_PARAMS("loss_params"),
+    EPOCHS("epochs"),
+    STEPS("steps"),
+    DEVICE("device"),
+    TEST_ACCURACY("test_accuracy"),
+    TEST_ACCURACY_METHOD("test_accuracy_method"),
+    IMG_PER_S("img_per_s"),
+    TRAIN_SECONDS("train_seconds"),
+    CHECKPOINT("checkpoint"),
+    EXPORT_MAX_ABS_DIFF("export_max_abs_diff"),
+    ONNX_PATH("onnx_path"),
+    ONNX_VS_DJL_EMBEDDINGS_MAX_ABS_DIFF("onnx_vs_djl_embeddings_max_abs_diff"),
+    ONNX_NN1_ACC("onnx_nn1_acc"),
+    ONNX_KNN_ACC("onnx_knn_acc"),
+    ONNX_LINEAR_PROBE_ACC("onnx_linear_probe_acc"),
+    REPORT("report"),
+    TOOLKIT_VERSION("toolkit_version"),
+    SECONDS("seconds");
+
+    private final String json;
+
+    SummaryField(String json) {
+        this.json = json;
+    }
+
+    @Override
+    public String json() {
+        return json;
+    }
+}
