@@ -1,6 +1,8 @@
 package org.contrastive4j.exporter;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,6 +18,6 @@ public record ExportReport(Path path, double maxAbsDiff, Map<String, Double> dif
                            double seconds, double maxScaledDiff) {
 
     public ExportReport {
-        diffByCheck = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(diffByCheck)); // check order
+        diffByCheck = Collections.unmodifiableMap(new LinkedHashMap<>(diffByCheck)); // check order
     }
 }

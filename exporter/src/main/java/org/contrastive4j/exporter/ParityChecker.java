@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ final class ParityChecker {
         }
 
         String worst() {
-            return java.util.Collections.max(scaled.entrySet(), Map.Entry.comparingByValue()).getKey();
+            return Collections.max(scaled.entrySet(), Map.Entry.comparingByValue()).getKey();
         }
     }
 

@@ -1,5 +1,7 @@
 package org.contrastive4j.exporter;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** ONNX Runtime and DJL disagree by more than the tolerance: the export is refused and no file is written. */
@@ -11,7 +13,7 @@ public final class ParityException extends IllegalStateException {
     public ParityException(String message, double maxAbsDiff, Map<String, Double> diffByCheck) {
         super(message);
         this.maxAbsDiff = maxAbsDiff;
-        this.diffByCheck = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(diffByCheck));
+        this.diffByCheck = Collections.unmodifiableMap(new LinkedHashMap<>(diffByCheck));
     }
 
     public double maxAbsDiff() {

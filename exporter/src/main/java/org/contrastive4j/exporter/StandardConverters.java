@@ -7,6 +7,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
+import java.util.Arrays;
 import java.util.Map;
 import org.contrastive4j.exporter.OnnxGraph.Op;
 import org.contrastive4j.exporter.OnnxGraph.Value;
@@ -113,7 +114,7 @@ final class StandardConverters {
             return s.getShape();
         }
         long[] ones = new long[n];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         return ones;
     }
 

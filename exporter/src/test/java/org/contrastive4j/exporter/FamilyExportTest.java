@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.core.data.FashionMnist;
@@ -39,7 +40,7 @@ class FamilyExportTest {
             assertEquals(r.maxAbsDiff(), r.diffByCheck().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
             assertTrue(r.nodeCount() > 0);
             assertEquals(out, r.path());
-            assertEquals(java.util.List.of(), TestModels.others(dir, out), "leftover files");
+            assertEquals(List.of(), TestModels.others(dir, out), "leftover files");
             System.out.printf("EXPORT %s %s: nodes=%d bytes=%d seconds=%.2f maxAbsDiff=%.3g scaled=%.3g%n", spec.family(),
                     spec.stem() == null ? "" : spec.stem(), r.nodeCount(), r.fileBytes(), r.seconds(), r.maxAbsDiff(),
                     r.maxScaledDiff());

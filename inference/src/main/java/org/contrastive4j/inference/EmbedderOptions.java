@@ -2,6 +2,7 @@ package org.contrastive4j.inference;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import org.contrastive4j.core.device.DeviceSpec;
 
@@ -129,7 +130,7 @@ public final class EmbedderOptions {
             if (device.isGpu()) {
                 device.singleGpu(); // an ONNX Runtime session runs on one GPU: refuse gpu:0,1 here, by name
             }
-            this.device = java.util.Objects.requireNonNull(device, "device");
+            this.device = Objects.requireNonNull(device, "device");
             return this;
         }
 
@@ -155,7 +156,7 @@ public final class EmbedderOptions {
         }
 
         public Builder optimizationLevel(OptLevel level) {
-            this.optimizationLevel = java.util.Objects.requireNonNull(level, "optimizationLevel");
+            this.optimizationLevel = Objects.requireNonNull(level, "optimizationLevel");
             return this;
         }
 

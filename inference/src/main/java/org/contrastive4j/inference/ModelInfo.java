@@ -2,6 +2,8 @@ package org.contrastive4j.inference;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.contrastive4j.core.device.DeviceSpec;
@@ -29,9 +31,9 @@ public record ModelInfo(Path path, String sha256, String inputName, int[] inputS
         List<String> classNames, DeviceSpec device) {
 
     public ModelInfo {
-        java.util.LinkedHashMap<String, long[]> copy = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, long[]> copy = new LinkedHashMap<>();
         outputShapes.forEach((k, v) -> copy.put(k, v.clone()));
-        outputShapes = java.util.Collections.unmodifiableMap(copy);
+        outputShapes = Collections.unmodifiableMap(copy);
         inputShape = inputShape.clone();
         mean = mean == null ? null : mean.clone();
         std = std == null ? null : std.clone();

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.core.knn.ModelFingerprint;
@@ -171,8 +173,8 @@ class EmbedderTest {
     void readsImageInputsShapedForTheModel() throws Exception {
         // The committed Fashion-MNIST subset is [1, 28, 28]; the toolkit model wants [1, 4, 4].
         try (Embedder e = Embedder.open(TestModels.toolkit())) {
-            Samples s = e.read(org.contrastive4j.core.data.FashionMnist.subsetDir(),
-                    org.contrastive4j.core.data.LoadOptions.builder().split("test").build());
+            Samples s = e.read(FashionMnist.subsetDir(),
+                    LoadOptions.builder().split("test").build());
             assertArrayEquals(new int[] {1, 4, 4}, s.sampleShape());
             assertEquals(1000, s.size());
             assertTrue(s.labelled());

@@ -2,6 +2,7 @@ package org.contrastive4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * SupCon's InfoNCE core: every row is an anchor, its softmax runs over all other rows, and its loss is the mean of
@@ -21,7 +22,7 @@ final class PositiveLogSoftmax {
     static NDArray loss(NDArray logits, NDArray notSelf, NDArray positives) {
         // log_softmax is one fused, max-shifted kernel; −∞ on the diagonal removes the anchor from its own softmax.
         NDArray logProb = LossOps.keepOrNegInf(logits, notSelf).logSoftmax(1);
-        NDArray zero = logits.getManager().full(new ai.djl.ndarray.types.Shape(), 0f, logits.getDataType());
+        NDArray zero = logits.getManager().full(new Shape(), 0f, logits.getDataType());
         NDArray positiveSum = NDArrays.where(positives, logProb, zero).sum(new int[] {1});
         return LossOps.meanOverAnchors(positiveSum, positives.sum(new int[] {1})).neg();
     }

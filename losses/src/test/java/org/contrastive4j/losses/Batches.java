@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -62,7 +63,7 @@ final class Batches {
      */
     static double[] clustered(Random rnd, long[] labels, int views, int dim, double classSpread, double viewSpread) {
         int n = labels.length;
-        double[][] centres = new double[(int) java.util.Arrays.stream(labels).max().orElse(0) + 1][];
+        double[][] centres = new double[(int) Arrays.stream(labels).max().orElse(0) + 1][];
         for (int c = 0; c < centres.length; c++) {
             centres[c] = gaussian(rnd, dim, 1);
         }

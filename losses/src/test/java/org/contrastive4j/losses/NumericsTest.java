@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,7 +46,7 @@ class NumericsTest {
 
     /** The loss with τ = 0.01 wherever it has a temperature. */
     private static ContrastiveLoss cold(Batches.Config c) {
-        Map<String, String> p = new java.util.HashMap<>(c.params());
+        Map<String, String> p = new HashMap<>(c.params());
         boolean schedule = "dystress".equals(p.get("temperature-schedule")) || c.name().equals("dystress");
         List<String> names = LossRegistry.parameters(c.name()).stream().map(LossParameter::name).toList();
         if (schedule) {
@@ -65,7 +66,7 @@ class NumericsTest {
     }
 
     private static ContrastiveLoss unnormalized(Batches.Config c) {
-        Map<String, String> p = new java.util.HashMap<>(c.params());
+        Map<String, String> p = new HashMap<>(c.params());
         p.put("normalize", "false");
         return LossRegistry.create(c.name(), p);
     }

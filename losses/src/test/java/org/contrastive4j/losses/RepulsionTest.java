@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class RepulsionTest {
         JsonArray z = demo.getAsJsonArray("normalized_embeddings");
         int rows = z.size();
         int dim = z.get(0).getAsJsonArray().size();
-        long[] labels = new com.google.gson.Gson().fromJson(demo.get("labels"), long[].class);
+        long[] labels = new Gson().fromJson(demo.get("labels"), long[].class);
         int p = demo.getAsJsonObject("indices").get("p").getAsInt();
         int a = demo.getAsJsonObject("indices").get("a").getAsInt();
         SimilarityLoss loss = (SimilarityLoss) lossFor(name, result.getAsJsonObject("params"));
@@ -128,7 +129,7 @@ class RepulsionTest {
     void sincereHasNoIntraClassRepulsionAndSupConHasSome() throws IOException {
         JsonObject demo = demonstration();
         double[] x = rows(demo.getAsJsonArray("embeddings"));
-        long[] labels = new com.google.gson.Gson().fromJson(demo.get("labels"), long[].class);
+        long[] labels = new Gson().fromJson(demo.get("labels"), long[].class);
         int rows = labels.length;
         int dim = x.length / rows;
         ContrastiveLoss supcon = LossRegistry.create("supcon", Map.of("temperature", "0.5"));

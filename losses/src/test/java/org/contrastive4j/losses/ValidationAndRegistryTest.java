@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -47,12 +48,12 @@ class ValidationAndRegistryTest {
                 "float32 or float64");
         assertMentions(failure(supcon, m -> {
             NDArray x = m.randomNormal(new Shape(8, 4));
-            x.set(new ai.djl.ndarray.index.NDIndex("3, 1"), Float.NaN);
+            x.set(new NDIndex("3, 1"), Float.NaN);
             return x;
         }, labels4, 2), "NaN");
         assertMentions(failure(LossRegistry.create("nt_xent", Map.of()), m -> {
             NDArray x = m.randomNormal(new Shape(8, 4));
-            x.set(new ai.djl.ndarray.index.NDIndex("0, 0"), Float.POSITIVE_INFINITY);
+            x.set(new NDIndex("0, 0"), Float.POSITIVE_INFINITY);
             return x;
         }, m -> null, 2), "Inf");
         assertMentions(failure(LossRegistry.create("mio", Map.of()), m -> m.randomNormal(new Shape(9, 4)), m -> null,

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
@@ -152,7 +153,7 @@ public final class ModelCheckpoint {
                     }
                 }
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new IOException("checkpoint " + file + " is not a readable zip (corrupt or truncated): " + e.getMessage(), e);
         }
         return entries;

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.contrastive4j.core.contract.EvalField;
 import org.contrastive4j.core.contract.MetricsField;
 import org.contrastive4j.core.contract.MetricsLog;
@@ -38,7 +40,7 @@ public final class ComparisonWriter {
     private record Column(String key, String header, int decimals, Boolean higherIsBetter) {
         String format(double v) {
             return decimals >= 0 || !Double.isFinite(v) ? Html.num(v, Math.max(decimals, 0))
-                    : String.format(java.util.Locale.ROOT, "%.2e", v);
+                    : String.format(Locale.ROOT, "%.2e", v);
         }
     }
 
@@ -142,7 +144,7 @@ public final class ComparisonWriter {
 
     private static boolean curves(Path outDir, String name, String title, String xLabel, String yLabel,
                                   List<RunResult> runs, Map<String, MetricsLog> logs,
-                                  java.util.function.Function<MetricsLog, MetricsLog.Series> pick, boolean smooth,
+                                  Function<MetricsLog, MetricsLog.Series> pick, boolean smooth,
                                   List<Path> written) throws IOException {
         List<Plots.Line> lines = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {

@@ -1,5 +1,6 @@
 package org.contrastive4j.report;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -233,7 +234,7 @@ public final class Pca {
         for (int i = 0; i < m; i++) {
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, (x, y) -> Double.compare(s[y][y], s[x][x]));
+        Arrays.sort(idx, (x, y) -> Double.compare(s[y][y], s[x][x]));
         double[][] sorted = new double[m][m];
         for (int c = 0; c < m; c++) {
             for (int r = 0; r < m; r++) {

@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -211,12 +213,12 @@ public final class Plots {
     }
 
     private static double maxY(List<Line> lines) {
-        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(Double::isFinite).max()
+        return lines.stream().flatMapToDouble(l -> Arrays.stream(l.y())).filter(Double::isFinite).max()
                 .orElse(0);
     }
 
     private static boolean allNonNegative(List<Line> lines) {
-        return lines.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.y())).allMatch(v -> !(v < 0));
+        return lines.stream().flatMapToDouble(l -> Arrays.stream(l.y())).allMatch(v -> !(v < 0));
     }
 
     static XYChart lineChart(String title, String xLabel, String yLabel, List<Line> lines) {
@@ -458,7 +460,7 @@ public final class Plots {
             s.setLineWidth(1.2f);
             s.setFillColor(translucent(c));
             if (Double.isFinite(median)) {
-                XYSeries m = chart.addSeries(uniqueName(chart, "median " + String.format(java.util.Locale.ROOT, "%.3f", median)),
+                XYSeries m = chart.addSeries(uniqueName(chart, "median " + String.format(Locale.ROOT, "%.3f", median)),
                         new double[] {median, median}, new double[] {0, Math.max(1, top) * 1.05});
                 m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 m.setMarker(SeriesMarkers.NONE);

@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.contrastive4j.core.contract.EvalField;
 import org.contrastive4j.core.contract.MetricsField;
 import org.contrastive4j.core.contract.MetricsLog;
@@ -234,7 +236,7 @@ public final class ReportWriter {
     }
 
     private static String html(ReportInputs in, EmbeddingDiagnostics d, int[][] confusion, String confusionSource,
-                               Pca.Projection projection, MetricsLog log, java.util.Set<String> curves,
+                               Pca.Projection projection, MetricsLog log, Set<String> curves,
                                List<String> images) {
         StringBuilder h = new StringBuilder(Html.head("contrastive4j report: " + in.runName()));
         h.append("<h1>").append(Html.escape(in.runName())).append("</h1>\n");
@@ -343,7 +345,7 @@ public final class ReportWriter {
             }
             // Shortest exact decimal for ordinary magnitudes (0.1 stays "0.1"), scientific otherwise.
             return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9
-                    ? java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString()
+                    ? BigDecimal.valueOf(x).stripTrailingZeros().toPlainString()
                     : String.format(Locale.ROOT, "%.4g", x);
         }
         if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v.getClass().isArray()) {

@@ -1,5 +1,6 @@
 package org.contrastive4j.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class TrainingCurves {
         MetricsLog.Series epochLoss = log.epochSeries(MetricsField.TRAIN_LOSS);
         if (!loss.isEmpty()) {
             List<Plots.Line> lines = new ArrayList<>();
-            lines.add(new Plots.Line("loss (per step)", loss.x(), loss.y(), new java.awt.Color(31, 119, 180, 90),
+            lines.add(new Plots.Line("loss (per step)", loss.x(), loss.y(), new Color(31, 119, 180, 90),
                     false, false));
             lines.add(new Plots.Line("loss (smoothed)", loss.x(), Stats.ema(loss.y(), smoothing(loss.x().length)),
                     Plots.TARGET.darker(), false, false));

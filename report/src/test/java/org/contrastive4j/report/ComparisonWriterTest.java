@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,6 +104,6 @@ class ComparisonWriterTest {
         assertEquals(run.resolve("report"), r.reportDir());
         Files.writeString(run.resolve("summary.json"), "{\"seconds\": 123.5, \"loss\": \"supcon\"}");
         assertEquals(123.5, RunResult.fromRunDir("supcon", run).metric("seconds"));
-        assertThrows(java.io.IOException.class, () -> RunResult.fromRunDir("x", dir.resolve("empty")));
+        assertThrows(IOException.class, () -> RunResult.fromRunDir("x", dir.resolve("empty")));
     }
 }

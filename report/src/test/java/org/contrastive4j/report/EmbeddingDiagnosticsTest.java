@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingDiagnosticsTest {
@@ -116,7 +117,7 @@ class EmbeddingDiagnosticsTest {
         for (int c = 0; c < 3; c++) {
             assertArrayEquals(confusion[c], d.nn1Confusion()[c]);
             final int cls = c;
-            double[] t = java.util.stream.IntStream.range(0, 90).filter(i -> testLabels[i] == cls)
+            double[] t = IntStream.range(0, 90).filter(i -> testLabels[i] == cls)
                     .mapToDouble(i -> ref[0][i]).sorted().toArray();
             double expected = t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
             assertEquals(expected, d.classMedianTarget()[c], 1e-5);

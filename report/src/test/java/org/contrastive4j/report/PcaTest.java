@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class PcaTest {
         assertEquals(9 / total, p.explainedVarianceRatio()[1], 0.01);
         // first coordinate is the (centred) position along u, up to the sign convention
         double sign = Math.signum(dot(p.components()[0], u));
-        double meanA = java.util.Arrays.stream(a).average().orElseThrow();
+        double meanA = Arrays.stream(a).average().orElseThrow();
         for (int i = 0; i < n; i += 97) {
             assertEquals(sign * (a[i] - meanA), p.points()[i][0], 0.5);
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class PlotsTest {
     @Test
     void gridHasOnePanelPerClass() throws Exception {
         Random rnd = new Random(2);
-        List<Plots.Panel> panels = new java.util.ArrayList<>();
+        List<Plots.Panel> panels = new ArrayList<>();
         for (int c = 0; c < 7; c++) {
             panels.add(new Plots.Panel("class " + c, List.of(
                     new Plots.Distribution("target", normal(rnd, 50, 0.8, 0.05), Plots.TARGET),
@@ -67,7 +68,7 @@ class PlotsTest {
         assertThrows(IllegalArgumentException.class, () -> Plots.histogramGrid(png, "g", List.of(), 3));
 
         // many classes: ten columns of smaller panels keep the image about 1700 px wide
-        List<Plots.Panel> many = new java.util.ArrayList<>();
+        List<Plots.Panel> many = new ArrayList<>();
         for (int c = 0; c < 100; c++) {
             many.add(new Plots.Panel("c" + c, List.of(new Plots.Distribution("t", normal(rnd, 20, 0.8, 0.05), null))));
         }
@@ -157,7 +158,7 @@ class PlotsTest {
     void manyClassesRenderWithoutLegendOrCounts() throws Exception {
         int n = 100;
         int[][] counts = new int[n][n];
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             counts[i][i] = 10;
             counts[i][(i + 1) % n] = 2;

@@ -3,8 +3,10 @@ package org.contrastive4j.trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.contrastive4j.core.contract.EvalField;
 import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.Summary;
@@ -14,7 +16,6 @@ import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.trainer.data.EvalBatches;
 import org.contrastive4j.core.eval.Evaluation;
 import org.contrastive4j.report.ReportInputs;
@@ -114,8 +115,8 @@ public final class RunArtifacts {
                 .metricsJsonl(RunLayout.of(result.runDir()).metrics())
                 .summary(result.summary().asMap())
                 .config(session.config().toJsonObject().asMap().entrySet().stream().collect(
-                        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
-                                (a, b) -> a, java.util.LinkedHashMap::new)))
+                        Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
+                                (a, b) -> a, LinkedHashMap::new)))
                 .build();
         return ReportWriter.write(reportDir, inputs).index();
     }

@@ -4,6 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
 import java.util.List;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.trainer.optim.Optimizer;
@@ -29,8 +32,8 @@ public interface Step extends AutoCloseable {
      * require a gradient yet (only {@code initialize()} marks them).
      */
     static List<Optimizer.Param> trainableParams(Block block) {
-        List<Optimizer.Param> params = new java.util.ArrayList<>();
-        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+        List<Optimizer.Param> params = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 p.getValue().getArray().setRequiresGradient(true);
                 params.add(new Optimizer.Param(p.getKey(), p.getValue().getArray()));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.contrastive4j.losses.ContrastiveLoss;
@@ -31,12 +32,12 @@ public final class TrainBenchmark {
 
     public static Result run(String model, String lossName, Map<String, String> lossParams, int batch, int steps, int[] sampleShape,
             Device device) throws IOException {
-        return run(model, lossName, lossParams, batch, steps, sampleShape, java.util.List.of(device), 0);
+        return run(model, lossName, lossParams, batch, steps, sampleShape, List.of(device), 0);
     }
 
     /** As above with the step {@link Step#create} picks for {@code devices} and {@code chunks} (GradCache when > 1). */
     public static Result run(String model, String lossName, Map<String, String> lossParams, int batch, int steps, int[] sampleShape,
-            java.util.List<Device> devices, int chunks) throws IOException {
+            List<Device> devices, int chunks) throws IOException {
         Device device = devices.get(0);
         ContrastiveLoss loss = LossRegistry.create(lossName, lossParams);
         SplittableRandom rng = new SplittableRandom(0);

@@ -1,5 +1,6 @@
 package org.contrastive4j.trainer;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -58,7 +59,7 @@ public record TrainConfig(
         boolean report) {
 
     static final Gson GSON = new GsonBuilder()
-            .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .setPrettyPrinting()
             .disableHtmlEscaping()
             .create();

@@ -6,9 +6,11 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.cli.CommandLine;
@@ -136,7 +138,7 @@ public final class TrainOptions {
         if (line.hasOption("config")) {
             Path file = Path.of(line.getOptionValue("config"));
             if (!Files.isRegularFile(file)) {
-                throw new java.nio.file.NoSuchFileException(file.toString(), null, "config file not found");
+                throw new NoSuchFileException(file.toString(), null, "config file not found");
             }
             JsonElement parsed;
             try {
@@ -205,7 +207,7 @@ public final class TrainOptions {
             return new JsonPrimitive(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + f.flag() + ": '" + v + "' is not a valid "
-                    + d.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+                    + d.getClass().getSimpleName().toLowerCase(Locale.ROOT));
         }
     }
 }

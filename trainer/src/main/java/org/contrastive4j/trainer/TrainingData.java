@@ -2,6 +2,7 @@ package org.contrastive4j.trainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +46,7 @@ public record TrainingData(String description, Samples train, Samples validation
                 testPath = c.testData().isEmpty() ? trainPath : Path.of(c.testData());
                 description = trainPath.toString();
                 if (!Files.exists(trainPath)) {
-                    throw new java.nio.file.NoSuchFileException(trainPath.toString(), null, "training data not found");
+                    throw new NoSuchFileException(trainPath.toString(), null, "training data not found");
                 }
             }
         }

@@ -13,8 +13,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +30,7 @@ import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.contract.ToolkitVersion;
+import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
@@ -38,6 +42,9 @@ import org.contrastive4j.models.ModelCheckpoint;
 import org.contrastive4j.models.ModelSpec;
 import org.contrastive4j.trainer.data.BatchLoader;
 import org.contrastive4j.trainer.data.BatchSampler;
+import org.contrastive4j.trainer.data.ClassBalancedSampler;
+import org.contrastive4j.trainer.data.Pipeline;
+import org.contrastive4j.trainer.data.RandomBatchSampler;
 import org.contrastive4j.trainer.data.ViewBatch;
 import org.contrastive4j.trainer.eval.EmbeddingExtractor;
 import org.contrastive4j.core.eval.Evaluation;
@@ -91,10 +98,10 @@ public final class TrainingSession implements AutoCloseable {
         this.devices = Devices.resolve(config.device());
         this.device = devices.get(0);
         boolean balanced = config.sampler().equals("balanced") || (config.sampler().equals("auto") && loss.supervised());
-        this.sampler = balanced ? new org.contrastive4j.trainer.data.ClassBalancedSampler(data.train().labels(),
+        this.sampler = balanced ? new ClassBalancedSampler(data.train().labels(),
                         data.train().classNames().size(), config.batchSize(),
                         samplesPerClass(config.batchSize(), config.samplesPerClass(), data.train()), config.seed())
-                : new org.contrastive4j.trainer.data.RandomBatchSampler(data.train().size(), config.batchSize(), config.seed());
+                : new RandomBatchSampler(data.train().size(), config.batchSize(), config.seed());
         int spe = sampler.stepsPerEpoch();
         long planned = (long) config.epochs() * spe;
         this.totalSteps = config.maxSteps() > 0 ? Math.min(config.maxSteps(), planned) : planned;
@@ -128,7 +135,7 @@ public final class TrainingSession implements AutoCloseable {
         Path cfg = run.config();
         Path ckpt = run.lastCheckpoint();
         if (!Files.isRegularFile(cfg) || !Files.isRegularFile(ckpt)) {
-            throw new java.nio.file.NoSuchFileException(runDir.toString(), null,
+            throw new NoSuchFileException(runDir.toString(), null,
                     "not a resumable run directory (needs config.json and checkpoints/last.ckpt)");
         }
         TrainConfig config = TrainConfig.fromJson(Files.readString(cfg)).withOut(runDir.toString());
@@ -179,23 +186,23 @@ public final class TrainingSession implements AutoCloseable {
     static ModelSpec familySpec(String family, int[] shape, String stem, int embeddingDim) {
         if (!family.equals("mlp") && shape.length != 3) {
             throw new IllegalArgumentException("--model " + family + " needs image samples [C, H, W]; the data has samples of shape "
-                    + java.util.Arrays.toString(shape) + " (use --model mlp for feature vectors)");
+                    + Arrays.toString(shape) + " (use --model mlp for feature vectors)");
         }
         return switch (family) {
             case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
             case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], stem);
-            case "mlp" -> ModelSpec.mlp(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact), new int[] {512, 256},
+            case "mlp" -> ModelSpec.mlp(Arrays.stream(shape).reduce(1, Math::multiplyExact), new int[] {512, 256},
                     embeddingDim > 0 ? embeddingDim : 128);
             default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18)");
         };
     }
 
     /** m for class-balanced batches: as given, or batch / c for the largest c ≤ the classes present that divides the batch. */
-    static int samplesPerClass(int batch, int given, org.contrastive4j.core.data.Samples train) {
+    static int samplesPerClass(int batch, int given, Samples train) {
         if (given > 0) {
             return given;
         }
-        int present = (int) java.util.Arrays.stream(train.labels()).distinct().count();
+        int present = (int) Arrays.stream(train.labels()).distinct().count();
         for (int c = Math.min(present, batch / 2); c >= 1; c--) {
             if (batch % c == 0) {
                 return batch / c;
@@ -348,18 +355,18 @@ public final class TrainingSession implements AutoCloseable {
                 data.evalQuery().labels(), data.train().classNames(), config.knnK());
     }
 
-    public float[][] embed(org.contrastive4j.core.data.Samples samples) {
+    public float[][] embed(Samples samples) {
         return EmbeddingExtractor.extract(block, manager, device, samples, data.normalization(),
                 EmbeddingExtractor.Output.EMBEDDING, 512);
     }
 
-    private org.contrastive4j.trainer.data.Pipeline augmentation() {
+    private Pipeline augmentation() {
         String preset = config.augment();
         if (preset.equals("auto")) {
             preset = data.train().sampleShape().length == 3
                     ? (data.train().sampleShape()[0] == 3 ? "rgb-default" : "grayscale-default") : "none";
         }
-        return org.contrastive4j.trainer.data.Pipeline.preset(preset, data.train().sampleShape(), data.normalization());
+        return Pipeline.preset(preset, data.train().sampleShape(), data.normalization());
     }
 
     private int loaderThreads() {
@@ -403,7 +410,7 @@ public final class TrainingSession implements AutoCloseable {
         Path last = layout.lastCheckpoint();
         ModelCheckpoint.save(last, block.spec(), block, provenance(), extras);
         if (epochEnd) {
-            Files.copy(last, layout.epochCheckpoint(epoch), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(last, layout.epochCheckpoint(epoch), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ class GradCacheSessionTest {
                 .filter(l -> l.contains("\"type\":\"step\"")).toList();
         assertEquals(3, steps.size(), String.join("\n", steps));
         for (String line : steps) {
-            double loss = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("loss").getAsDouble();
+            double loss = JsonParser.parseString(line).getAsJsonObject().get("loss").getAsDouble();
             assertTrue(Double.isFinite(loss) && loss > 0, line);
         }
     }

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -199,7 +200,7 @@ class GradCacheStepTest {
                     ps.get(statIndex.get(k)).getValue().getArray().set(initial.get(statIndex.get(k)));
                 }
                 try (NDManager scope = m.newSubManager()) {
-                    float[] rowsX = java.util.Arrays.copyOfRange(b.x(), s.from() * TinyEncoder.IN, s.to() * TinyEncoder.IN);
+                    float[] rowsX = Arrays.copyOfRange(b.x(), s.from() * TinyEncoder.IN, s.to() * TinyEncoder.IN);
                     NDArray in = scope.create(FloatBuffer.wrap(rowsX), new Shape(s.rows(), TinyEncoder.IN));
                     probe.forward(new ParameterStore(scope, false), new NDList(in), true);
                 }

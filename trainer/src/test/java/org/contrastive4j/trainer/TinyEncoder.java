@@ -17,6 +17,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** A two-layer encoder for step tests: forward returns (embedding, L2-normalised projection), optionally with BatchNorm. */
 final class TinyEncoder extends AbstractBlock {
@@ -41,7 +42,7 @@ final class TinyEncoder extends AbstractBlock {
     static TinyEncoder create(NDManager manager, boolean batchNorm, long seed) {
         TinyEncoder e = new TinyEncoder(batchNorm);
         e.initialize(manager, DataType.FLOAT32, new Shape(1, IN));
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        SplittableRandom rng = new SplittableRandom(seed);
         for (Pair<String, Parameter> p : e.getParameters()) {
             if (!p.getValue().requiresGradient()) {
                 continue; // running mean/var keep their initial 0 / 1

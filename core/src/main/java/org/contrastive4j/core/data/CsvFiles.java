@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -184,7 +185,7 @@ public final class CsvFiles {
         } else {
             names.addAll(new TreeSet<>(raw));
             for (int i = 0; i < y.length; i++) {
-                y[i] = java.util.Collections.binarySearch(names, raw.get(i));
+                y[i] = Collections.binarySearch(names, raw.get(i));
             }
         }
         return new Samples(path.toString(), data, shape, y, names);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -173,7 +174,7 @@ public final class ImageFolder {
         int[] s = samples.sampleShape();
         if (s.length != 3 || (s[0] != 1 && s[0] != 3)) {
             throw new IllegalArgumentException("can only write [1|3, H, W] images as PNG, not "
-                    + java.util.Arrays.toString(s));
+                    + Arrays.toString(s));
         }
         int digits = Integer.toString(Math.max(1, samples.size() - 1)).length();
         for (int i = 0; i < samples.size(); i++) {

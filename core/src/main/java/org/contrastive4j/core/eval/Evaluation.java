@@ -7,9 +7,6 @@ import java.util.List;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
 import org.contrastive4j.core.knn.Vote;
-import org.contrastive4j.core.eval.ConfusionMatrix;
-import org.contrastive4j.core.eval.LinearProbe;
-import org.contrastive4j.core.eval.Metrics;
 
 /**
  * The transfer protocol on frozen embeddings: 1-NN and k-NN (cosine) of query against reference embeddings, and a

@@ -1,5 +1,6 @@
 package org.contrastive4j.core.eval;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -232,7 +233,7 @@ public final class LinearProbe {
                 partialGrad[ch] = g;
                 partialLoss[ch] = lossSum;
             });
-            java.util.Arrays.fill(grad, 0);
+            Arrays.fill(grad, 0);
             double loss = 0;
             for (int ch = 0; ch < chunks; ch++) {
                 loss += partialLoss[ch];

@@ -1,6 +1,5 @@
 package org.contrastive4j.core.image;
 
-import java.util.Arrays;
 
 /**
  * Pixel operations on channel-first float images ({@code [C, H, W]}, row-major), shared by the readers (resize and

@@ -2,6 +2,7 @@ package org.contrastive4j.core.knn;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /**
@@ -377,7 +379,7 @@ public final class KnnIndex {
 
     private void writeTo(OutputStream raw) throws IOException {
         CRC32 crc = new CRC32();
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new java.util.zip.CheckedOutputStream(raw, crc), 1 << 16));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc), 1 << 16));
         byte[] header = header();
         out.write(header);
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.BIG_ENDIAN);
@@ -405,7 +407,7 @@ public final class KnnIndex {
     }
 
     private byte[] header() throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream h = new DataOutputStream(bytes);
         h.write(MAGIC);
         h.writeInt(FORMAT_VERSION);

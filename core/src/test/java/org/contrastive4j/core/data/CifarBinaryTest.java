@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,7 @@ class CifarBinaryTest {
     void truncatedFileIsRejectedWithRecordSize() throws IOException {
         byte[] full = records(2, 1, 0, 10);
         Path f = tmp.resolve("data_batch_1.bin");
-        Files.write(f, java.util.Arrays.copyOf(full, full.length - 100));
+        Files.write(f, Arrays.copyOf(full, full.length - 100));
         IOException e = assertThrows(IOException.class, () -> CifarBinary.load(f, "train"));
         assertTrue(e.getMessage().contains("data_batch_1.bin") && e.getMessage().contains("3073-byte"), e.getMessage());
     }

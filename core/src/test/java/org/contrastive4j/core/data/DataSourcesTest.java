@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +76,7 @@ class DataSourcesTest {
     void truncatedIdxIsReportedWithItsPath() throws IOException {
         byte[] gz = Files.readAllBytes(FashionMnist.subsetDir().resolve("t10k-images-idx3-ubyte.gz"));
         Path dir = Files.createDirectories(tmp.resolve("broken"));
-        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(gz, gz.length / 2));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), Arrays.copyOf(gz, gz.length / 2));
         Files.copy(FashionMnist.subsetDir().resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
         IOException e = assertThrows(IOException.class,
                 () -> DataSources.load(dir, LoadOptions.builder().split("test").build()));
@@ -166,7 +168,7 @@ class DataSourcesTest {
         Path empty = Files.createDirectories(tmp.resolve("nothing"));
         IOException d = assertThrows(IOException.class, () -> DataSources.load(empty));
         assertTrue(d.getMessage().contains("accepted inputs"), d.getMessage());
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> DataSources.load(tmp.resolve("missing.csv")));
+        assertThrows(NoSuchFileException.class, () -> DataSources.load(tmp.resolve("missing.csv")));
         assertFalse(CifarBinary.looksLikeCifar(empty));
     }
 

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -64,8 +65,8 @@ class ImageFolderTest {
     @Test
     void grayToRgbReplicatesAndResizeKeepsConstantImagesConstant() throws IOException {
         float[] v = new float[2 * 6 * 6];
-        java.util.Arrays.fill(v, 0, 36, 51 / 255f);
-        java.util.Arrays.fill(v, 36, 72, 204 / 255f);
+        Arrays.fill(v, 0, 36, 51 / 255f);
+        Arrays.fill(v, 36, 72, 204 / 255f);
         ImageFolder.write(tmp, new Samples("m", v, new int[] {1, 6, 6}, new int[] {0, 1}, List.of("dark", "light")));
         Samples rgb = ImageFolder.read(tmp, 3, 9, 4);
         assertArrayEquals(new int[] {3, 9, 4}, rgb.sampleShape());

@@ -1,5 +1,6 @@
 package org.contrastive4j.inference.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ final class Classifiers {
         return o;
     }
 
-    static Classifier open(CommandLine line, Embedder embedder) throws java.io.IOException {
+    static Classifier open(CommandLine line, Embedder embedder) throws IOException {
         if (!line.hasOption("index")) {
             if (!Classifier.hasHead(embedder.info())) {
                 throw new CliException(embedder.info().path() + " has no classifier head (no 'logits' or 'probabilities' "

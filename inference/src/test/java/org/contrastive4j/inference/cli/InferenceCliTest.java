@@ -16,9 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.contrastive4j.core.cli.C4j;
+import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.ImageFolder;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
@@ -197,7 +200,7 @@ class InferenceCliTest {
         r = cli("evaluate", "--model", model, "--index", idx, "--input", test, "--out", outDir);
         assertEquals(0, r.code(), r.err());
         double accuracy = Metrics.accuracy(expected, testSamples.labels());
-        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", accuracy)), r.out());
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "accuracy %.4f", accuracy)), r.out());
         assertNotNull(ImageIO.read(outDir.resolve("confusion-matrix.png").toFile()));
         JsonObject summary = JsonParser.parseString(Files.readString(outDir.resolve("evaluation.json"))).getAsJsonObject();
         assertEquals(accuracy, summary.get("accuracy").getAsDouble(), 1e-12);
@@ -207,10 +210,10 @@ class InferenceCliTest {
     @Test
     void imageFolderPredictionsCarryFileIdsAndTransferToNewClasses() throws Exception {
         // Transfer classification on an image folder: 28x28 Fashion-MNIST PNGs, resized for the 4x4 toolkit model.
-        Samples subset = org.contrastive4j.core.data.FashionMnist.load(
-                org.contrastive4j.core.data.FashionMnist.subsetDir(), "test").head(40);
+        Samples subset = FashionMnist.load(
+                FashionMnist.subsetDir(), "test").head(40);
         Path folder = tmp.resolve("images");
-        org.contrastive4j.core.data.ImageFolder.write(folder, subset);
+        ImageFolder.write(folder, subset);
         Path idx = tmp.resolve("folder.idx");
         Run r = cli("index", "--model", TestModels.toolkit(), "--input", folder, "--out", idx, "--k", "1", "--metric",
                 "euclidean");
@@ -219,7 +222,7 @@ class InferenceCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(40, lines.size());
-        List<String> files = org.contrastive4j.core.data.ImageFolder.files(folder);
+        List<String> files = ImageFolder.files(folder);
         Prediction[] expected;
         try (Embedder e = Embedder.open(TestModels.toolkit())) {
             expected = Classifier.knn(e, KnnIndex.load(idx)).classify(e.read(folder));

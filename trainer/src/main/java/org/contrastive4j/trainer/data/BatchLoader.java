@@ -1,6 +1,7 @@
 package org.contrastive4j.trainer.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -92,10 +93,10 @@ public final class BatchLoader implements Iterator<ViewBatch>, AutoCloseable {
         this.pipeline = pipeline;
         this.options = options;
         this.steps = sampler.stepsPerEpoch();
-        if (!java.util.Arrays.equals(pipeline.inputShape(), data.sampleShape())) {
+        if (!Arrays.equals(pipeline.inputShape(), data.sampleShape())) {
             throw new IllegalArgumentException("pipeline expects samples of shape "
-                    + java.util.Arrays.toString(pipeline.inputShape()) + " but the data has "
-                    + java.util.Arrays.toString(data.sampleShape()));
+                    + Arrays.toString(pipeline.inputShape()) + " but the data has "
+                    + Arrays.toString(data.sampleShape()));
         }
         if (steps <= 0) {
             throw new IllegalArgumentException("the sampler has no steps per epoch");

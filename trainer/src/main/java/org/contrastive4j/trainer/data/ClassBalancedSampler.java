@@ -1,6 +1,7 @@
 package org.contrastive4j.trainer.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
@@ -137,7 +138,7 @@ public final class ClassBalancedSampler implements BatchSampler {
 
     /** Classes with at least one but fewer than {@code m} samples, which are sampled with replacement. */
     public int[] deficientClasses() {
-        return java.util.Arrays.stream(eligible).filter(c -> members[c].length < m).toArray();
+        return Arrays.stream(eligible).filter(c -> members[c].length < m).toArray();
     }
 
     @Override

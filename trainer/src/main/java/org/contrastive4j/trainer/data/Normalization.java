@@ -2,6 +2,7 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.contrastive4j.core.data.CifarBinary;
 import org.contrastive4j.core.data.FashionMnist;
 import org.contrastive4j.core.data.Samples;
 
@@ -76,7 +77,7 @@ public record Normalization(float[] mean, float[] std) {
             return FASHION_MNIST;
         }
         if (Arrays.equals(s, new int[] {3, 32, 32})
-                && samples.classNames().equals(org.contrastive4j.core.data.CifarBinary.CIFAR10_CLASS_NAMES)) {
+                && samples.classNames().equals(CifarBinary.CIFAR10_CLASS_NAMES)) {
             return CIFAR10;
         }
         return estimate(samples);

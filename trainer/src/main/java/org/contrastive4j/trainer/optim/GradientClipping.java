@@ -2,6 +2,7 @@ package org.contrastive4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /** Scales all gradients together so their global L2 norm is at most {@code maxNorm} (as torch's clip_grad_norm_). */
@@ -17,7 +18,7 @@ public final class GradientClipping {
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = params.get(i).value().getGradient();
                 grads[i].attach(tmp);
-                sq += grads[i].square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                sq += grads[i].square().sum().toType(DataType.FLOAT64, false).getDouble();
             }
             double norm = Math.sqrt(sq);
             if (maxNorm > 0 && norm > maxNorm) {

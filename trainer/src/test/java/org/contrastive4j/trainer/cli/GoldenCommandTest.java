@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.contrastive4j.core.cli.C4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

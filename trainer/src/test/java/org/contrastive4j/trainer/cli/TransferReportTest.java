@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ class TransferReportTest {
             images++;
         }
         assertTrue(images >= 4, "report shows " + images + " images");
-        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%.3f", s.get("knn_acc").getAsDouble()))
-                || html.contains(String.format(java.util.Locale.ROOT, "%.1f", 100 * s.get("knn_acc").getAsDouble())),
+        assertTrue(html.contains(String.format(Locale.ROOT, "%.3f", s.get("knn_acc").getAsDouble()))
+                || html.contains(String.format(Locale.ROOT, "%.1f", 100 * s.get("knn_acc").getAsDouble())),
                 "report should show the k-NN accuracy " + s.get("knn_acc"));
 
         long epochsWithRepulsion = Files.readAllLines(run.resolve("metrics.jsonl")).stream()

@@ -3,6 +3,7 @@ package org.contrastive4j.losses.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
@@ -57,7 +58,7 @@ public class LossBenchmark {
         manager.getEngine().setRandomSeed(1);
         embeddings = manager.randomNormal(new Shape(rows, DIM));
         embeddings.setRequiresGradient(true);
-        labels = manager.randomInteger(0, CLASSES, new Shape(rows / 2), ai.djl.ndarray.types.DataType.INT64);
+        labels = manager.randomInteger(0, CLASSES, new Shape(rows / 2), DataType.INT64);
         contrastiveLoss = LossRegistry.create(loss, Map.of());
     }
 

@@ -3,7 +3,9 @@ package org.contrastive4j.exporter;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.contrastive4j.models.EncoderBlock;
@@ -39,11 +41,11 @@ class ExportMeasurement {
                 Path out = dir.resolve(spec.family() + ".onnx");
                 ExportReport r = OnnxExporter.export(block, ExportOptions.defaults(), out);
                 rows.add(String.format(Locale.ROOT, "| %s%s w%d | %s | %s | %d | %d | %.2f | %.3g | %.3g |", spec.family(),
-                        spec.stem() == null ? "" : " " + spec.stem(), spec.width(), java.util.Arrays.toString(spec.inputShape()),
+                        spec.stem() == null ? "" : " " + spec.stem(), spec.width(), Arrays.toString(spec.inputShape()),
                         spec.numClasses() > 0 ? "4" : "2", r.nodeCount(), r.fileBytes(), r.seconds(), r.maxAbsDiff(),
                         r.maxScaledDiff()));
                 Files.copy(out, Path.of("target", spec.family() + (spec.stem() == null ? "" : "-" + spec.stem())
-                        + (spec.numClasses() > 0 ? "-head" : "") + ".onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        + (spec.numClasses() > 0 ? "-head" : "") + ".onnx"), StandardCopyOption.REPLACE_EXISTING);
                 Files.delete(out);
             }
         }

@@ -1,6 +1,8 @@
 package org.contrastive4j.trainer.data;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.contrastive4j.core.data.DataSources;
 import org.contrastive4j.core.data.FashionMnist;
 import org.contrastive4j.core.data.LoadOptions;
@@ -20,12 +22,12 @@ public final class LoaderBenchmark {
 
     /** CIFAR-sized random images, for timing the RGB pipeline without the data set. */
     static Samples randomRgb(int n) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(0);
+        SplittableRandom r = new SplittableRandom(0);
         float[] v = new float[n * 3072];
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextInt(256) / 255f;
         }
-        return new Samples("random-rgb", v, new int[] {3, 32, 32}, new int[n], java.util.List.of("x"));
+        return new Samples("random-rgb", v, new int[] {3, 32, 32}, new int[n], List.of("x"));
     }
 
     public static void main(String[] args) throws Exception {

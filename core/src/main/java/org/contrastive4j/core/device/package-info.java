@@ -1,0 +1,5 @@
+/**
+ * The one device grammar of every command and API: DeviceSpec (auto, cpu, gpu, gpu:N, gpu:0,1; cuda as a
+ * synonym). Engines resolve it against what they can see.
+ */
+package org.contrastive4j.core.device;
