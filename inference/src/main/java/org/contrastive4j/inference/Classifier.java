@@ -2,7 +2,8 @@ package org.contrastive4j.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
+import org.contrastive4j.core.eval.Softmax;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.knn.Vote;
@@ -83,7 +84,7 @@ public final class Classifier {
     }
 
     /** Classifies raw samples (the model's preprocessing is applied). */
-    public Prediction[] classify(Samples samples) {
+    public Prediction[] classify(Dataset samples) {
         return index == null ? fromHead(embedder.output(headOutput, samples))
                 : index.predict(embedder.embed(samples), k, vote);
     }
@@ -96,7 +97,7 @@ public final class Classifier {
     private Prediction[] fromHead(float[][] scores) {
         Prediction[] out = new Prediction[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            float[] p = headOutput.equals(LOGITS) ? softmax(scores[i]) : scores[i];
+            float[] p = headOutput.equals(LOGITS) ? Softmax.of(scores[i]) : scores[i];
             int best = 0;
             for (int c = 1; c < p.length; c++) {
                 if (p[c] > p[best]) {
@@ -107,23 +108,5 @@ public final class Classifier {
             out[i] = new Prediction(best, name, Math.max(0f, Math.min(1f, p[best])));
         }
         return out;
-    }
-
-    static float[] softmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        float[] p = new float[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            double e = Math.exp(logits[i] - max);
-            p[i] = (float) e;
-            sum += e;
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) (p[i] / sum);
-        }
-        return p;
     }
 }

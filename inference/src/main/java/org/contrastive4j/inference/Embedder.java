@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.core.contract.ModelMetadata;
 import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.device.DeviceSpec;
@@ -156,12 +157,12 @@ public final class Embedder implements AutoCloseable {
     }
 
     /** Embeds raw samples, applying the model's preprocessing ((x - mean) / std per channel) first. */
-    public float[][] embed(Samples samples) {
+    public float[][] embed(Dataset samples) {
         return output(info.outputName(), samples, options.l2Normalize());
     }
 
     /** Reads another output of the model (e.g. {@code logits}) for raw samples, preprocessed as in {@link #embed(Samples)}. */
-    public float[][] output(String outputName, Samples samples) {
+    public float[][] output(String outputName, Dataset samples) {
         return output(outputName, samples, false);
     }
 
@@ -171,7 +172,7 @@ public final class Embedder implements AutoCloseable {
         return runRows(inputs.length, new ArrayRows(inputs), outputName, false);
     }
 
-    private float[][] output(String outputName, Samples samples, boolean l2) {
+    private float[][] output(String outputName, Dataset samples, boolean l2) {
         requireOutput(outputName);
         checkSampleShape(samples);
         return runRows(samples.size(), new SampleRows(samples, normalizer), outputName, l2);
@@ -184,7 +185,7 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    private void checkSampleShape(Samples samples) {
+    private void checkSampleShape(Dataset samples) {
         if (samples.sampleLength() != sampleLength) {
             throw new IllegalArgumentException(samples.source() + ": expected " + sampleLength + " values per sample (model input "
                     + Arrays.toString(info.inputShape()) + ") but got " + samples.sampleLength() + " (sample shape "
@@ -287,7 +288,7 @@ public final class Embedder implements AutoCloseable {
 
     private Slot borrow() {
         Slot s = slots.poll();
-        return s != null ? s : new Slot(batchSize * sampleLength, normalizer != null);
+        return s != null ? s : new Slot(batchSize * sampleLength);
     }
 
     /** Scales each row to unit L2 norm (rows of zeros stay zero). */
@@ -465,14 +466,14 @@ public final class Embedder implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // Filling the input buffer
 
-    /** A reusable direct input buffer (and, for normalisation, a heap scratch array) for one call at a time. */
+    /** A reusable direct input buffer and a heap scratch array (samples are read and normalised there) for one call at a time. */
     private static final class Slot {
         final FloatBuffer buffer;
         final float[] scratch;
 
-        Slot(int capacity, boolean needsScratch) {
+        Slot(int capacity) {
             buffer = ByteBuffer.allocateDirect(capacity * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            scratch = needsScratch ? new float[capacity] : null;
+            scratch = new float[capacity];
         }
     }
 
@@ -513,19 +514,17 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    private record SampleRows(Samples samples, Normalizer normalizer) implements RowSource {
+    private record SampleRows(Dataset samples, Normalizer normalizer) implements RowSource {
         @Override
         public void fill(int start, int count, int len, FloatBuffer dst, float[] scratch) {
-            float[] v = samples.values();
-            for (int i = start; i < start + count; i++) {
-                checkFinite(v, i * len, len, i);
+            for (int i = 0; i < count; i++) {
+                samples.read(start + i, scratch, i * len);
+                checkFinite(scratch, i * len, len, start + i);
             }
-            if (normalizer == null) {
-                dst.put(v, start * len, count * len);
-            } else {
-                normalizer.apply(v, start * len, scratch, count);
-                dst.put(scratch, 0, count * len);
+            if (normalizer != null) {
+                normalizer.apply(scratch, 0, scratch, count);
             }
+            dst.put(scratch, 0, count * len);
         }
     }
 

@@ -22,7 +22,7 @@ class RealDataReportTest {
     private static float[][] rows(Samples s) {
         float[][] x = new float[s.size()][s.sampleLength()];
         for (int i = 0; i < s.size(); i++) {
-            s.copySample(i, x[i], 0);
+            s.read(i, x[i], 0);
         }
         return x;
     }

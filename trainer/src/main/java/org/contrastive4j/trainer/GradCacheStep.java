@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.trainer.optim.GradientClipping;
 import org.contrastive4j.trainer.optim.Optimizer;
@@ -175,12 +176,12 @@ public final class GradCacheStep implements Step {
 
     private static NDArray input(NDManager scope, float[] x, Shards.Shard s, int len, int[] sampleShape) {
         FloatBuffer rows = FloatBuffer.wrap(x, s.from() * len, s.rows() * len).slice();
-        return scope.create(rows, new Shape(TrainingSession.prepend(s.rows(), sampleShape)));
+        return scope.create(rows, new Shape(Shapes.prepend(s.rows(), sampleShape)));
     }
 
     @Override
     public NDArray project(NDManager scope, float[] x, int rows, int[] sampleShape) {
-        NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(TrainingSession.prepend(rows, sampleShape)));
+        NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(Shapes.prepend(rows, sampleShape)));
         replicas.use(0);
         return block.forward(replicas, new NDList(input), false).get(1);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.models.EncoderBlock;
@@ -58,7 +59,7 @@ public final class TrainBenchmark {
                 Sgd sgd = new Sgd(manager, 0.9f, false, 0f)) {
             Engine.getInstance().setRandomSeed(0);
             EncoderBlock block = Encoders.build(spec);
-            block.initialize(manager, DataType.FLOAT32, new Shape(TrainingSession.prepend(1, sampleShape)));
+            block.initialize(manager, DataType.FLOAT32, new Shape(Shapes.prepend(1, sampleShape)));
             try (Step step = Step.create(block, loss, sgd, manager, devices, 0, chunks)) {
                 for (int i = 0; i < 3; i++) {
                     step.run(x, y, 2, sampleShape, 0.05f);

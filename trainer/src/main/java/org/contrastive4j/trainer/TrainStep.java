@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.trainer.optim.GradientClipping;
 import org.contrastive4j.trainer.optim.Optimizer;
@@ -51,7 +52,7 @@ public final class TrainStep implements Step {
     @Override
     public double run(float[] x, int[] labels, int views, int[] sampleShape, float lr) {
         try (NDManager scope = manager.newSubManager(device)) {
-            NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(TrainingSession.prepend((long) views * labels.length, sampleShape)));
+            NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(Shapes.prepend((long) views * labels.length, sampleShape)));
             NDArray y = scope.create(labels);
             double value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -77,7 +78,7 @@ public final class TrainStep implements Step {
     /** Projections of {@code x} in inference mode (no gradient), as an array owned by {@code scope}. */
     @Override
     public NDArray project(NDManager scope, float[] x, int rows, int[] sampleShape) {
-        NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(TrainingSession.prepend(rows, sampleShape)));
+        NDArray input = scope.create(FloatBuffer.wrap(x), new Shape(Shapes.prepend(rows, sampleShape)));
         return block.forward(ps, new NDList(input), false).get(1);
     }
 

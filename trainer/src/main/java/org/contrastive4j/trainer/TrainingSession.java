@@ -31,6 +31,7 @@ import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.contract.ToolkitVersion;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
@@ -117,7 +118,7 @@ public final class TrainingSession implements AutoCloseable {
         } else {
             Engine.getInstance().setRandomSeed((int) config.seed());
             this.block = Encoders.build(spec);
-            block.initialize(manager, DataType.FLOAT32, new Shape(prepend(1, data.train().sampleShape())));
+            block.initialize(manager, DataType.FLOAT32, new Shape(Shapes.prepend(1, data.train().sampleShape())));
             this.optimizer = newOptimizer();
         }
         // Several devices, or chunks on one, go through GradCache so that the loss always sees the global batch.
@@ -436,15 +437,6 @@ public final class TrainingSession implements AutoCloseable {
     String describeDevices() {
         String names = String.join(",", devices.stream().map(Device::toString).toList());
         return trainStep instanceof GradCacheStep g ? names + " (grad cache, " + g.shards() + " shards)" : names;
-    }
-
-    public static long[] prepend(long first, int[] rest) {
-        long[] s = new long[rest.length + 1];
-        s[0] = first;
-        for (int i = 0; i < rest.length; i++) {
-            s[i + 1] = rest[i];
-        }
-        return s;
     }
 
     public long totalSteps() {

@@ -85,7 +85,7 @@ public final class CsvFiles {
                 throw new IOException(path + ": no feature columns (only label/id columns)");
             }
             int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
-            int needed = Samples.product(shape);
+            int needed = Shapes.product(shape);
             if (needed != features) {
                 throw new IOException(path + ": rows have " + features + " feature values but the sample shape "
                         + Arrays.toString(shape) + " needs " + needed);

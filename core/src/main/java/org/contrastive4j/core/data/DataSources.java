@@ -275,10 +275,10 @@ public final class DataSources {
         if (want == null || Arrays.equals(want, have)) {
             return s;
         }
-        if (Samples.product(want) != s.sampleLength()) {
+        if (Shapes.product(want) != s.sampleLength()) {
             throw new IllegalArgumentException(s.source() + ": samples of shape " + Arrays.toString(have) + " ("
                     + s.sampleLength() + " values) do not fit the requested shape " + Arrays.toString(want) + " ("
-                    + Samples.product(want) + " values)");
+                    + Shapes.product(want) + " values)");
         }
         return new Samples(s.source(), s.values(), want, s.labels(), s.classNames());
     }

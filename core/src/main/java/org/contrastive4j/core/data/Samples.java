@@ -13,13 +13,14 @@ import java.util.List;
  * @param labels one label per sample in {@code [0, classNames.size())}, or {@code null} when unlabelled
  * @param classNames class names by label (may be generated, e.g. "0".."9"); empty when unlabelled
  */
-public record Samples(String source, float[] values, int[] sampleShape, int[] labels, List<String> classNames) {
+public record Samples(String source, float[] values, int[] sampleShape, int[] labels, List<String> classNames)
+        implements Dataset {
 
     public Samples {
         if (sampleShape.length == 0) {
             throw new IllegalArgumentException(source + ": a sample needs at least one dimension");
         }
-        int len = product(sampleShape);
+        int len = Shapes.product(sampleShape);
         if (len <= 0 || values.length % len != 0) {
             throw new IllegalArgumentException(source + ": " + values.length + " values do not divide into samples of shape "
                     + Arrays.toString(sampleShape));
@@ -30,29 +31,30 @@ public record Samples(String source, float[] values, int[] sampleShape, int[] la
         classNames = List.copyOf(classNames);
     }
 
+    @Override
     public int size() {
         return values.length / sampleLength();
     }
 
+    @Override
     public int sampleLength() {
-        return product(sampleShape);
+        return Shapes.product(sampleShape);
     }
 
-    public boolean labelled() {
-        return labels != null;
+    /** The row index: in-memory samples have no file names. */
+    @Override
+    public String id(int i) {
+        return Integer.toString(i);
     }
 
-    public int numClasses() {
-        return classNames.size();
-    }
-
-    /** Copies sample {@code i} into {@code dst} at {@code offset}. */
-    public void copySample(int i, float[] dst, int offset) {
+    @Override
+    public void read(int i, float[] dst, int offset) {
         int len = sampleLength();
         System.arraycopy(values, i * len, dst, offset, len);
     }
 
-    /** The samples at the given indices, in that order. */
+    /** The samples at the given indices, in that order (a copy). */
+    @Override
     public Samples select(int[] indices) {
         int len = sampleLength();
         float[] v = new float[indices.length * len];
@@ -66,7 +68,7 @@ public record Samples(String source, float[] values, int[] sampleShape, int[] la
         return new Samples(source, v, sampleShape.clone(), l, classNames);
     }
 
-    /** The first {@code n} samples (or all, if there are fewer). */
+    @Override
     public Samples head(int n) {
         int m = Math.min(n, size());
         int[] idx = new int[m];
@@ -74,13 +76,5 @@ public record Samples(String source, float[] values, int[] sampleShape, int[] la
             idx[i] = i;
         }
         return select(idx);
-    }
-
-    static int product(int[] shape) {
-        int p = 1;
-        for (int d : shape) {
-            p = Math.multiplyExact(p, d);
-        }
-        return p;
     }
 }

@@ -123,18 +123,10 @@ public final class LinearProbe {
                 row[k] = (x[i][k] - mean[k]) * invStd[k];
             }
             Objective.logits(weights, row, 0, dim, classes, z);
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : z) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                z[c] = Math.exp(z[c] - max);
-                sum += z[c];
-            }
+            Softmax.inPlace(z);
             out[i] = new float[classes];
             for (int c = 0; c < classes; c++) {
-                out[i][c] = (float) (z[c] / sum);
+                out[i][c] = (float) z[c];
             }
         }
         return out;
@@ -205,19 +197,9 @@ public final class LinearProbe {
                 for (int i = ch * CHUNK; i < end; i++) {
                     int off = i * d;
                     logits(w, x, off, d, c, z);
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (double v : z) {
-                        max = Math.max(max, v);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < c; j++) {
-                        z[j] = Math.exp(z[j] - max);
-                        sum += z[j];
-                    }
-                    lossSum += Math.log(sum) + max - (Math.log(z[y[i]]) + max);
-                    for (int j = 0; j < c; j++) {
-                        z[j] /= sum;
-                    }
+                    double logit = z[y[i]];
+                    // -log p(y) = log-partition - logit(y); z now holds the probabilities.
+                    lossSum += Softmax.inPlace(z) - logit;
                     z[y[i]] -= 1;
                     for (int k = 0; k < d; k++) {
                         double v = x[off + k];

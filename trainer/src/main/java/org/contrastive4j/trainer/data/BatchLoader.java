@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /**
  * Prepares training batches ({@link ViewBatch}) on background threads while the engine trains, handing them out
@@ -64,7 +64,7 @@ public final class BatchLoader implements Iterator<ViewBatch>, AutoCloseable {
         }
     }
 
-    private final Samples data;
+    private final Dataset data;
     private final BatchSampler sampler;
     private final Pipeline pipeline;
     private final Options options;
@@ -86,7 +86,7 @@ public final class BatchLoader implements Iterator<ViewBatch>, AutoCloseable {
     /**
      * Batches from {@code (startEpoch, startStep)} up to the end of epoch {@code endEpoch - 1}.
      */
-    public BatchLoader(Samples data, BatchSampler sampler, Pipeline pipeline, Options options,
+    public BatchLoader(Dataset data, BatchSampler sampler, Pipeline pipeline, Options options,
                        int startEpoch, int startStep, int endEpoch) {
         this.data = data;
         this.sampler = sampler;
@@ -117,18 +117,20 @@ public final class BatchLoader implements Iterator<ViewBatch>, AutoCloseable {
     }
 
     /** Builds one batch directly (same result as the loader's), for tests and single-threaded use. */
-    public static ViewBatch build(Samples data, BatchSampler sampler, Pipeline pipeline, int views, long seed,
+    public static ViewBatch build(Dataset data, BatchSampler sampler, Pipeline pipeline, int views, long seed,
                                   int epoch, int step, ImageBuffer work) {
         int[] idx = sampler.batch(epoch, step);
         int b = idx.length;
         int inLen = data.sampleLength();
         int outLen = pipeline.outputLength();
         float[] x = new float[Math.multiplyExact(views * b, outLen)];
-        float[] src = data.values();
+        // One sample at a time: a dataset read from files decodes it here, on the loader thread.
+        float[] src = new float[inLen];
         for (int pos = 0; pos < b; pos++) {
+            data.read(idx[pos], src, 0);
             for (int v = 0; v < views; v++) {
                 SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, epoch, step, pos, v));
-                pipeline.apply(src, idx[pos] * inLen, x, (v * b + pos) * outLen, rng, work);
+                pipeline.apply(src, 0, x, (v * b + pos) * outLen, rng, work);
             }
         }
         int[] labels = null;

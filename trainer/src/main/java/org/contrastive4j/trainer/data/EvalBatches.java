@@ -2,7 +2,7 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /**
  * Un-augmented, normalised batches over a whole data set in order (the last batch may be smaller), for embedding
@@ -17,11 +17,11 @@ public final class EvalBatches implements Iterable<EvalBatches.Batch> {
      */
     public record Batch(float[] x, int[] labels, int start, int size, int[] sampleShape) {}
 
-    private final Samples data;
+    private final Dataset data;
     private final Normalization normalization;
     private final int batchSize;
 
-    public EvalBatches(Samples data, Normalization normalization, int batchSize) {
+    public EvalBatches(Dataset data, Normalization normalization, int batchSize) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
@@ -55,7 +55,8 @@ public final class EvalBatches implements Iterable<EvalBatches.Batch> {
                 int plane = len / Normalization.channelsOf(data.sampleShape());
                 float[] x = new float[n * len];
                 for (int i = 0; i < n; i++) {
-                    normalization.apply(data.values(), (start + i) * len, x, i * len, plane);
+                    data.read(start + i, x, i * len);
+                    normalization.apply(x, i * len, x, i * len, plane);
                 }
                 int[] labels = null;
                 if (data.labelled()) {

@@ -3,8 +3,8 @@ package org.contrastive4j.trainer.data;
 import java.util.Arrays;
 import java.util.Locale;
 import org.contrastive4j.core.data.CifarBinary;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.FashionMnist;
-import org.contrastive4j.core.data.Samples;
 
 /**
  * Per-channel input normalisation {@code (x - mean[c]) / std[c]}, the last step of every pipeline and the values
@@ -71,7 +71,7 @@ public record Normalization(float[] mean, float[] std) {
      * The standard statistics when the data is recognisably Fashion-MNIST ([1, 28, 28] with its class names) or
      * CIFAR-10 ([3, 32, 32] with its class names), otherwise estimated from the samples themselves.
      */
-    public static Normalization auto(Samples samples) {
+    public static Normalization auto(Dataset samples) {
         int[] s = samples.sampleShape();
         if (Arrays.equals(s, new int[] {1, 28, 28}) && samples.classNames().equals(FashionMnist.CLASS_NAMES)) {
             return FASHION_MNIST;
@@ -92,16 +92,17 @@ public record Normalization(float[] mean, float[] std) {
      * Per-channel mean and (population) standard deviation over all samples, accumulated in double. A channel with
      * zero variance gets std 1, so constant inputs map to 0 instead of dividing by zero.
      */
-    public static Normalization estimate(Samples samples) {
+    public static Normalization estimate(Dataset samples) {
         int channels = channelsOf(samples.sampleShape());
         int len = samples.sampleLength();
         int plane = len / channels;
         double[] sum = new double[channels];
         double[] sq = new double[channels];
-        float[] v = samples.values();
+        float[] v = new float[len];
         for (int i = 0; i < samples.size(); i++) {
+            samples.read(i, v, 0);
             for (int c = 0; c < channels; c++) {
-                int off = i * len + c * plane;
+                int off = c * plane;
                 double s = 0;
                 double s2 = 0;
                 for (int k = 0; k < plane; k++) {

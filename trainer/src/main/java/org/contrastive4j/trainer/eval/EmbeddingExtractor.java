@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.models.EncoderBlock;
-import org.contrastive4j.trainer.TrainingSession;
 import org.contrastive4j.trainer.data.EvalBatches;
 import org.contrastive4j.trainer.data.Normalization;
 
@@ -35,7 +35,7 @@ public final class EmbeddingExtractor {
         ParameterStore ps = new ParameterStore(manager, false);
         for (EvalBatches.Batch batch : new EvalBatches(samples, norm, batchSize)) {
             try (NDManager scope = manager.newSubManager(device)) {
-                NDArray x = scope.create(FloatBuffer.wrap(batch.x()), new Shape(TrainingSession.prepend(batch.size(), batch.sampleShape())));
+                NDArray x = scope.create(FloatBuffer.wrap(batch.x()), new Shape(Shapes.prepend(batch.size(), batch.sampleShape())));
                 NDArray y = block.forward(ps, new NDList(x), false).get(output.index);
                 int d = (int) y.getShape().get(1);
                 float[] flat = y.toFloatArray();
