@@ -33,8 +33,8 @@ import org.contrastive4j.core.files.AtomicFiles;
  * it does not, on Java 17); the k best per query are kept in small sorted arrays. No objects are created per pair. Query blocks
  * run in parallel; results do not depend on the number of threads.
  *
- * <p>File format (big-endian), version 1: magic {@code C4JKNNIX}, int version, long total file length, int metric,
- * int dim, int count, int default k, int default vote, int class count + UTF class names, byte has-fingerprint
+ * <p>File format (big-endian), version 1: magic {@code C4JKNNIX}, int version, long total file length, int metric
+ * ({@link Metric#code()}), int dim, int count, int default k, int default vote ({@link Vote#code()}), int class count + UTF class names, byte has-fingerprint
  * (+ UTF model SHA-256, UTF output name, byte l2-normalised), int[count] labels, float[count * dim] embeddings
  * (row-major, as given), and finally the CRC32 of everything before it. Written atomically.
  */
@@ -412,11 +412,11 @@ public final class KnnIndex {
         h.write(MAGIC);
         h.writeInt(FORMAT_VERSION);
         h.writeLong(0); // total length, patched below once the header's own length is known
-        h.writeInt(metric.ordinal());
+        h.writeInt(metric.code());
         h.writeInt(dim);
         h.writeInt(count);
         h.writeInt(defaultK);
-        h.writeInt(defaultVote.ordinal());
+        h.writeInt(defaultVote.code());
         h.writeInt(classNames.size());
         for (String name : classNames) {
             h.writeUTF(name);
@@ -468,14 +468,17 @@ public final class KnnIndex {
             if (stored != (int) crc.getValue()) {
                 throw new IOException(path + ": corrupt k-NN index (CRC32 checksum mismatch)");
             }
-            int metricOrdinal = in.readInt();
+            int metricCode = in.readInt();
             int dim = in.readInt();
             int count = in.readInt();
             int defaultK = in.readInt();
-            int voteOrdinal = in.readInt();
+            int voteCode = in.readInt();
             int classes = in.readInt();
-            if (metricOrdinal < 0 || metricOrdinal >= Metric.values().length || voteOrdinal < 0
-                    || voteOrdinal >= Vote.values().length || dim < 1 || count < 1 || defaultK < 1 || classes < 0) {
+            Metric metric = Metric.fromCode(metricCode).orElseThrow(
+                    () -> new IOException(path + ": corrupt k-NN index header (unknown metric code " + metricCode + ")"));
+            Vote vote = Vote.fromCode(voteCode).orElseThrow(
+                    () -> new IOException(path + ": corrupt k-NN index header (unknown vote code " + voteCode + ")"));
+            if (dim < 1 || count < 1 || defaultK < 1 || classes < 0) {
                 throw new IOException(path + ": corrupt k-NN index header");
             }
             List<String> names = new ArrayList<>(classes);
@@ -500,8 +503,7 @@ public final class KnnIndex {
             }
             float[] rows = new float[count * dim];
             data.asFloatBuffer().get(rows);
-            return new KnnIndex(path.toString(), Metric.values()[metricOrdinal], dim, rows, labels, names, fp, defaultK,
-                    Vote.values()[voteOrdinal]);
+            return new KnnIndex(path.toString(), metric, dim, rows, labels, names, fp, defaultK, vote);
         } catch (EOFException | UTFDataFormatException | IllegalArgumentException e) {
             throw new IOException(path + ": corrupt k-NN index header (" + e.getMessage() + ")", e);
         }

@@ -1,6 +1,7 @@
 package org.contrastive4j.core.knn;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How k neighbours decide a label. {@code MAJORITY}: most frequent label, score = its share of the k votes.
@@ -8,8 +9,29 @@ import java.util.Locale;
  * share of the total weight. Ties go to the label of the nearest tied neighbour.
  */
 public enum Vote {
-    MAJORITY,
-    DISTANCE_WEIGHTED;
+    MAJORITY(0),
+    DISTANCE_WEIGHTED(1);
+
+    private final int code;
+
+    Vote(int code) {
+        this.code = code;
+    }
+
+    /** The number stored in index files; persisted, so never changed or reused (declaration order does not matter). */
+    public int code() {
+        return code;
+    }
+
+    /** The vote stored as {@code code}, if any. */
+    public static Optional<Vote> fromCode(int code) {
+        for (Vote v : values()) {
+            if (v.code == code) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
 
     public static Vote parse(String text) {
         String s = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
