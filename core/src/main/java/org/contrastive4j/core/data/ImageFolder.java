@@ -1,11 +1,8 @@
 package org.contrastive4j.core.data;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +13,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.contrastive4j.core.files.AtomicFiles;
+import org.contrastive4j.core.image.DecodedImage;
+import org.contrastive4j.core.image.ImageDecoder;
 import org.contrastive4j.core.image.ImageOps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageFolder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
+    private static final ImageDecoder DECODER = ImageDecoder.defaults();
 
     private ImageFolder() {}
 
@@ -103,67 +103,24 @@ public final class ImageFolder {
         int[] y = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
-            Decoded img = decode(f);
+            DecodedImage img = DECODER.decode(f);
             if (values == null) {
-                c = c == 0 ? img.channels : c;
-                h = h == 0 ? img.height : h;
-                w = w == 0 ? img.width : w;
+                c = c == 0 ? img.channels() : c;
+                h = h == 0 ? img.height() : h;
+                w = w == 0 ? img.width() : w;
                 values = new float[Math.multiplyExact(files.size(), c * h * w)];
             }
             int len = c * h * w;
-            if (img.channels == c && img.height == h && img.width == w) {
-                System.arraycopy(img.pixels, 0, values, i * len, len);
+            if (img.channels() == c && img.height() == h && img.width() == w) {
+                System.arraycopy(img.pixels(), 0, values, i * len, len);
             } else {
-                float[] conv = new float[c * img.height * img.width];
-                ImageOps.convertChannels(img.pixels, 0, img.channels, img.height * img.width, conv, 0, c);
-                ImageOps.cropResize(conv, 0, c, img.height, img.width, 0, 0, img.height, img.width, values, i * len, h, w);
+                float[] conv = new float[c * img.height() * img.width()];
+                ImageOps.convertChannels(img.pixels(), 0, img.channels(), img.height() * img.width(), conv, 0, c);
+                ImageOps.cropResize(conv, 0, c, img.height(), img.width(), 0, 0, img.height(), img.width(), values, i * len, h, w);
             }
             y[i] = labels.get(i);
         }
         return new Samples(root.toString(), values, new int[] {c, h, w}, y, names);
-    }
-
-    /** A decoded image: 1 or 3 channels, [C, H, W] in [0, 1]. */
-    record Decoded(int channels, int height, int width, float[] pixels) {}
-
-    /** Decodes one PNG/JPEG (or any format ImageIO reads); an unreadable file is an IOException naming it. */
-    static Decoded decode(Path file) throws IOException {
-        BufferedImage img;
-        try (InputStream in = Files.newInputStream(file)) {
-            img = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": unreadable image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException(file + ": unreadable image (not a PNG/JPEG file ImageIO can decode)");
-        }
-        int h = img.getHeight();
-        int w = img.getWidth();
-        Raster raster = img.getRaster();
-        int bands = raster.getNumBands();
-        boolean gray = !(img.getColorModel() instanceof IndexColorModel) && (bands == 1 || bands == 2)
-                && img.getColorModel().getColorSpace().getNumComponents() == 1;
-        if (gray) {
-            // Read the stored gray level directly: getRGB would push it through a colour-space conversion and shift it.
-            int bits = img.getColorModel().getComponentSize(0);
-            float max = (float) ((1L << bits) - 1);
-            int[] s = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            float[] px = new float[h * w];
-            for (int i = 0; i < px.length; i++) {
-                px[i] = s[i] / max;
-            }
-            return new Decoded(1, h, w, px);
-        }
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        int plane = h * w;
-        float[] px = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            px[i] = ((p >> 16) & 0xFF) / 255f;
-            px[plane + i] = ((p >> 8) & 0xFF) / 255f;
-            px[2 * plane + i] = (p & 0xFF) / 255f;
-        }
-        return new Decoded(3, h, w, px);
     }
 
     /**

@@ -1,0 +1,156 @@
+package org.contrastive4j.core.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes PNG and JPEG (and whatever else ImageIO reads) into a {@link DecodedImage}, the same way for every path
+ * that takes images: datasets, {@code embed}/{@code classify}, the server and Spark.
+ *
+ * <p>The image's declared size is read from its header first and checked against a pixel limit before anything is
+ * allocated, so a small crafted file that claims 30000 x 30000 pixels is refused in microseconds. When the caller
+ * says how large the image will end up ({@code targetHeight x targetWidth}), a much larger image is decoded with
+ * ImageIO's source subsampling so that it is never held at full resolution (it still arrives at least twice the target
+ * size, for {@link ImageFit} to filter down). Failures are {@link IOException}s naming the source and the problem.
+ */
+public final class ImageDecoder {
+
+    /** The default pixel limit: 40 megapixels, above any camera photo in common use (a 48 MP image is refused). */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** System property that overrides {@link #DEFAULT_MAX_PIXELS} for every decoder built with {@link #defaults()}. */
+    public static final String MAX_PIXELS_PROPERTY = "c4j.image.maxPixels";
+
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("the image pixel limit must be >= 1, got " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    /** A decoder with the pixel limit of {@value #MAX_PIXELS_PROPERTY}, else {@link #DEFAULT_MAX_PIXELS}. */
+    public static ImageDecoder defaults() {
+        String p = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (p == null || p.isBlank()) {
+            return new ImageDecoder(DEFAULT_MAX_PIXELS);
+        }
+        try {
+            return new ImageDecoder(Long.parseLong(p.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + MAX_PIXELS_PROPERTY + " must be a whole number of pixels, got '" + p + "'");
+        }
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Decodes a file at full resolution. */
+    public DecodedImage decode(Path file) throws IOException {
+        return decode(file, 0, 0);
+    }
+
+    /** Decodes a file that will be fitted to {@code targetHeight x targetWidth} (0, 0: no target, full resolution). */
+    public DecodedImage decode(Path file, int targetHeight, int targetWidth) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(in, file.toString(), targetHeight, targetWidth);
+        }
+    }
+
+    /** Decodes encoded bytes (e.g. a request body or a Spark {@code binaryFile} row); {@code source} names them. */
+    public DecodedImage decode(byte[] encoded, String source, int targetHeight, int targetWidth) throws IOException {
+        return decode(new ByteArrayInputStream(encoded), source, targetHeight, targetWidth);
+    }
+
+    private DecodedImage decode(InputStream in, String source, int targetHeight, int targetWidth) throws IOException {
+        BufferedImage img;
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException(source + ": unreadable image (not a PNG or JPEG file ImageIO can decode)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1 || (long) w * h > maxPixels) {
+                    throw new IOException(String.format(Locale.ROOT, "%s: image of %d x %d pixels is over the limit of %,d "
+                            + "pixels (raise it with -D%s=N)", source, w, h, maxPixels, MAX_PIXELS_PROPERTY));
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(h, w, targetHeight, targetWidth);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                img = reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ":")) {
+                throw e;
+            }
+            throw new IOException(source + ": unreadable image (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            throw new IOException(source + ": unreadable image (" + e + ")", e);
+        }
+        if (img == null) {
+            throw new IOException(source + ": unreadable image (ImageIO returned nothing)");
+        }
+        return toPixels(img);
+    }
+
+    /** The subsampling step that keeps the decoded image at least twice the target in both dimensions. */
+    static int subsampling(int h, int w, int targetHeight, int targetWidth) {
+        if (targetHeight < 1 || targetWidth < 1) {
+            return 1;
+        }
+        int step = Math.min(h / (2 * targetHeight), w / (2 * targetWidth));
+        return Math.max(1, step);
+    }
+
+    /** Converts a decoded image to [C, H, W] floats: gray stays one channel (its stored level, no colour management). */
+    public static DecodedImage toPixels(BufferedImage img) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        Raster raster = img.getRaster();
+        int bands = raster.getNumBands();
+        boolean gray = !(img.getColorModel() instanceof IndexColorModel) && (bands == 1 || bands == 2)
+                && img.getColorModel().getColorSpace().getNumComponents() == 1;
+        if (gray) {
+            // Read the stored gray level directly: getRGB would push it through a colour-space conversion and shift it.
+            int bits = img.getColorModel().getComponentSize(0);
+            float max = (float) ((1L << bits) - 1);
+            int[] s = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            float[] px = new float[h * w];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = s[i] / max;
+            }
+            return new DecodedImage(1, h, w, px);
+        }
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        int plane = h * w;
+        float[] px = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            px[i] = ((p >> 16) & 0xFF) / 255f;
+            px[plane + i] = ((p >> 8) & 0xFF) / 255f;
+            px[2 * plane + i] = (p & 0xFF) / 255f;
+        }
+        return new DecodedImage(3, h, w, px);
+    }
+}
