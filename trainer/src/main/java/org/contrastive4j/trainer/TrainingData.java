@@ -17,10 +17,15 @@ import org.contrastive4j.trainer.data.Normalization;
 
 /**
  * The data of one run: training samples, held-out evaluation samples (the test split, or the transfer classes), an
- * optional validation split, and the per-channel normalisation. Also says in words where the data came from.
+ * optional validation split, and the per-channel normalisation. Also says in words where the data came from and
+ * which split the evaluation measures ({@link #evalSplit()}), for the first line of output, summary.json, the report
+ * and the ONNX metadata.
+ *
+ * @param evalSplit which held-out split {@code evalQuery} is, e.g. {@code test} or
+ *     {@code validation (stratified 10% of the training data, seed 42)}
  */
 public record TrainingData(String description, Samples train, Samples validation, Samples evalReference, Samples evalQuery,
-        Normalization normalization) {
+        Normalization normalization, String evalSplit) {
 
     public int numClasses() {
         return train.numClasses();
@@ -91,7 +96,7 @@ public record TrainingData(String description, Samples train, Samples validation
         if (norm == null) {
             norm = Normalization.estimate(train);
         }
-        return new TrainingData(description, train, validation, evalReference, evalQuery, norm);
+        return new TrainingData(description, train, validation, evalReference, evalQuery, norm, "test");
     }
 
     private static Samples loadTestSplit(Path trainPath, Path testPath) throws IOException {
