@@ -9,6 +9,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.util.Map;
 import java.util.TreeMap;
+import org.contrastive4j.core.data.LoadOptions;
 
 /**
  * Everything that defines a training run, immutable. Built from {@link TrainOptions#DEFAULTS}, then a JSON config
@@ -56,7 +57,11 @@ public record TrainConfig(
         int logEverySteps,
         String out,
         boolean export,
-        boolean report) {
+        boolean report,
+        String imageSize,
+        int channels,
+        boolean skipUnreadable,
+        int imageCacheMb) {
 
     static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
@@ -120,6 +125,9 @@ public record TrainConfig(
         require(warmupEpochs >= 0, "warmup_epochs must be >= 0, got " + warmupEpochs);
         require(validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1)");
         require(knnK >= 1, "knn_k must be >= 1");
+        require(channels == 0 || channels == 1 || channels == 3, "channels must be 1, 3 or 0 (auto), got " + channels);
+        require(imageCacheMb >= 0, "image_cache_mb must be >= 0 (0 = no cache), got " + imageCacheMb);
+        LoadOptions.parseImageSize(imageSize, "image_size");
         oneOf("optimizer", optimizer, "sgd", "adamw");
         oneOf("schedule", schedule, "cosine", "constant");
         oneOf("sampler", sampler, "auto", "random", "balanced");

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.losses.LossParameter;
 import org.contrastive4j.losses.LossRegistry;
@@ -37,7 +38,18 @@ public final class TrainOptions {
             new Field("data", "fashion-mnist", "training data: fashion-mnist (Debian's package if installed, else the committed "
                     + "subset), fashion-mnist-subset, or a path (IDX dir, CIFAR dir, image folder, CSV, NPY)"),
             new Field("test_data", "", "held-out data for evaluation (default: the test split of --data)"),
-            new Field("validation_fraction", 0.0, "fraction of the training data held out (stratified) for validation"),
+            new Field("validation_fraction", 0.0, "fraction of the training data held out (stratified, seeded) and evaluated "
+                    + "instead of a test split; 0 = auto: the data's test split (or --test-data) if it has one, else a "
+                    + TrainingData.percent(TrainingData.AUTO_VALIDATION_FRACTION) + " validation split"),
+            new Field("image_size", "", "image files (folders, manifests) are fitted to H or HxW pixels (cover + centre "
+                    + "crop); IDX/CIFAR/NPY images are resized when given; default: " + LoadOptions.DEFAULT_IMAGE_SIZE
+                    + " for image files, as stored otherwise"),
+            new Field("channels", 0, "image channels: 1 (gray) or 3 (RGB); 0 = " + LoadOptions.DEFAULT_IMAGE_CHANNELS
+                    + " for image files, as stored otherwise"),
+            new Field("skip_unreadable", false, "leave out image files that cannot be decoded (each is decoded once at the "
+                    + "start; the count is reported) instead of stopping at the first, named"),
+            new Field("image_cache_mb", (int) (LoadOptions.DEFAULT_CACHE_BYTES >> 20), "memory for decoded image files "
+                    + "(MiB per dataset; the rest is decoded again when read)"),
             new Field("max_train_samples", 0, "use at most this many training samples (0 = all)"),
             new Field("max_test_samples", 0, "use at most this many test samples (0 = all)"),
             new Field("pretrain_classes", "", "train only on these classes, e.g. 0-4 (transfer protocol)"),

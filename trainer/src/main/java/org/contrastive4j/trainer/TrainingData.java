@@ -1,6 +1,8 @@
 package org.contrastive4j.trainer;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,23 +11,47 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.Dataset;
+import org.contrastive4j.core.data.Datasets;
 import org.contrastive4j.core.data.FashionMnist;
+import org.contrastive4j.core.data.ImageFiles;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.data.Splits;
 import org.contrastive4j.trainer.data.Normalization;
 
 /**
- * The data of one run: training samples, held-out evaluation samples (the test split, or the transfer classes), an
- * optional validation split, and the per-channel normalisation. Also says in words where the data came from and
- * which split the evaluation measures ({@link #evalSplit()}), for the first line of output, summary.json, the report
- * and the ONNX metadata.
+ * The data of one run: training samples, held-out evaluation samples, and the per-channel normalisation. Also says in
+ * words where the data came from and exactly which split the evaluation measures ({@link #evalSplit()}), for the first
+ * line of output, summary.json, the report and the ONNX metadata.
  *
- * @param evalSplit which held-out split {@code evalQuery} is, e.g. {@code test} or
- *     {@code validation (stratified 10% of the training data, seed 42)}
+ * <p>Evaluation is honest by construction: its queries are never training samples. The held-out set is, in order:
+ * <ol>
+ *   <li>{@code --test-data} (refused when it is the training data itself, or together with
+ *       {@code --validation-fraction});</li>
+ *   <li>a stratified validation split of {@code --validation-fraction} of the training data (seeded by
+ *       {@code --seed}), when that flag is given: it is evaluated even if the data has a test split;</li>
+ *   <li>the data's own test split: IDX {@code t10k-*} files, CIFAR's test batch, {@code root/test|val|validation/}
+ *       next to {@code root/train/};</li>
+ *   <li>otherwise (a single image folder, manifest, CSV, NPY, IDX or CIFAR file) a stratified validation split of
+ *       {@value #AUTO_VALIDATION_FRACTION} of the training data, seeded by {@code --seed}; when that leaves no
+ *       validation sample (every class has one or two samples), the run is refused with how to give a test set.</li>
+ * </ol>
+ * The k-NN reference set and the linear probe's training set are the training samples (without the held-out ones).
+ * Held-out labels are matched to the training classes by name (a test folder may hold only some of the classes).
+ *
+ * @param validation the validation split when one was held out of the training data (it is then also
+ *     {@code evalQuery}), else {@code null}
+ * @param evalSplit which held-out split {@code evalQuery} is, e.g. {@code test (t10k-images-idx3-ubyte.gz)} or
+ *     {@code validation (stratified 20% of the training data, seed 42)}
  */
-public record TrainingData(String description, Samples train, Samples validation, Samples evalReference, Samples evalQuery,
+public record TrainingData(String description, Dataset train, Dataset validation, Dataset evalReference, Dataset evalQuery,
         Normalization normalization, String evalSplit) {
+
+    /** The validation fraction held out when the data has no test split and none is given. */
+    public static final double AUTO_VALIDATION_FRACTION = 0.2;
+    /** Image files: the normalisation is estimated from at most this many training images (evenly spaced). */
+    static final int NORMALIZATION_SAMPLES = 5000;
 
     public int numClasses() {
         return train.numClasses();
@@ -33,14 +59,12 @@ public record TrainingData(String description, Samples train, Samples validation
 
     public static TrainingData load(TrainConfig c) throws IOException {
         Path trainPath;
-        Path testPath;
         String description;
         Normalization norm = null;
         switch (c.data()) {
             case "fashion-mnist", "fashion-mnist-subset" -> {
                 boolean full = c.data().equals("fashion-mnist") && FashionMnist.debianInstalled();
                 trainPath = full ? FashionMnist.DEBIAN_DIR : FashionMnist.subsetDir();
-                testPath = trainPath;
                 description = full ? "Fashion-MNIST (Debian dataset-fashion-mnist, " + trainPath + ")"
                         : "Fashion-MNIST committed subset (" + trainPath.normalize() + ")"
                                 + (c.data().equals("fashion-mnist") ? "; install dataset-fashion-mnist for the full set" : "");
@@ -48,31 +72,61 @@ public record TrainingData(String description, Samples train, Samples validation
             }
             default -> {
                 trainPath = Path.of(c.data());
-                testPath = c.testData().isEmpty() ? trainPath : Path.of(c.testData());
                 description = trainPath.toString();
                 if (!Files.exists(trainPath)) {
                     throw new NoSuchFileException(trainPath.toString(), null, "training data not found");
                 }
             }
         }
-        Samples train = DataSources.load(trainPath, LoadOptions.builder().split("train").build());
-        Samples test;
-        if (!c.testData().isEmpty()) {
-            test = DataSources.load(Path.of(c.testData()), LoadOptions.builder().split("test").build());
-        } else {
-            test = loadTestSplit(trainPath, testPath);
-        }
-        if (!train.labelled()) {
+        LoadOptions opts = loadOptions(c);
+        Dataset all = DataSources.open(trainPath, opts.toBuilder().split("train").build());
+        if (!all.labelled()) {
             throw new IllegalArgumentException(trainPath + ": training data has no labels; supervised losses and evaluation need them");
         }
-        Samples validation = null;
-        if (c.validationFraction() > 0) {
-            Splits.Split split = Splits.stratified(train, c.validationFraction(), c.seed());
-            train = split.train();
-            validation = split.validation();
+        Datasets.requireEveryClassPresent(all, "training");
+        Dataset train = all;
+        Dataset validation = null;
+        Dataset held;
+        String evalSplit;
+        String testSplit = DataSources.testSplit(trainPath);
+        if (!c.testData().isEmpty()) {
+            Path testPath = Path.of(c.testData());
+            if (c.validationFraction() > 0) {
+                throw new IllegalArgumentException("--validation-fraction and --test-data both name the held-out set; give "
+                        + "one (--test-data " + testPath + " is evaluated, a validation split would be held out unused)");
+            }
+            if (testSplit == null && Files.exists(testPath) && Files.isSameFile(testPath, trainPath)) {
+                throw new IllegalArgumentException("--test-data " + testPath + " is the training data itself: evaluating on "
+                        + "it would measure memorisation; give held-out data, or leave --test-data out to hold out a "
+                        + "validation split");
+            }
+            held = DataSources.open(testPath, opts.toBuilder().split("test").build());
+            evalSplit = "test (" + testPath + ")";
+        } else if (c.validationFraction() > 0 || testSplit == null) {
+            double fraction = c.validationFraction() > 0 ? c.validationFraction() : AUTO_VALIDATION_FRACTION;
+            Splits.Parts parts = Splits.holdOut(all, fraction, c.seed());
+            if (parts.validation().size() == 0) {
+                throw new IllegalArgumentException(trainPath + ": a stratified " + percent(fraction) + " validation split "
+                        + "of " + all.size() + " samples in " + all.numClasses() + " classes holds no sample (each class keeps "
+                        + "at least one for training); give held-out data with --test-data, or a larger --validation-fraction");
+            }
+            train = parts.train();
+            validation = parts.validation();
+            held = validation;
+            evalSplit = "validation (stratified " + percent(fraction) + " of the training data, seed " + c.seed() + ")";
+        } else {
+            held = DataSources.open(trainPath, opts.toBuilder().split("test").build());
+            evalSplit = "test (" + testSplit + ")";
         }
-        Samples evalReference = train;
-        Samples evalQuery = test;
+        if (!held.labelled()) {
+            throw new IllegalArgumentException(held.source() + ": the held-out data has no labels; evaluation needs them");
+        }
+        held = Datasets.withClassNames(held, train.classNames());
+        if (validation != null) {
+            validation = held;
+        }
+        Dataset evalReference = train;
+        Dataset evalQuery = held;
         if (!c.pretrainClasses().isEmpty() || !c.transferClasses().isEmpty()) {
             int[] pre = parseClasses(c.pretrainClasses(), train.numClasses(), "--pretrain-classes");
             int[] transfer = parseClasses(c.transferClasses(), train.numClasses(), "--transfer-classes");
@@ -82,29 +136,45 @@ public record TrainingData(String description, Samples train, Samples validation
                 }
             }
             evalReference = onlyClasses(train, transfer);
-            evalQuery = onlyClasses(test, transfer);
+            evalQuery = onlyClasses(held, transfer);
             train = onlyClasses(train, pre);
             description += "; pretrain classes " + Arrays.toString(pre) + ", transfer classes " + Arrays.toString(transfer);
         }
         if (c.maxTrainSamples() > 0 && train.size() > c.maxTrainSamples()) {
+            boolean same = evalReference == train;
             train = train.head(c.maxTrainSamples());
-            evalReference = evalReference == train ? train : evalReference.head(c.maxTrainSamples());
+            evalReference = same ? train : evalReference.head(c.maxTrainSamples());
         }
         if (c.maxTestSamples() > 0 && evalQuery.size() > c.maxTestSamples()) {
             evalQuery = evalQuery.head(c.maxTestSamples());
         }
         if (norm == null) {
-            norm = Normalization.estimate(train);
+            norm = train instanceof Samples ? Normalization.estimate(train)
+                    : Normalization.estimateSampled(train, NORMALIZATION_SAMPLES);
         }
-        return new TrainingData(description, train, validation, evalReference, evalQuery, norm, "test");
+        if (all instanceof ImageFiles files) {
+            description += " (" + DataSources.formatOf(trainPath) + ", images fitted to " + shapeText(all.sampleShape()) + ")";
+            if (!files.skipped().isEmpty()) {
+                description += "; skipped " + files.skipped().size() + " unreadable image" + (files.skipped().size() > 1 ? "s" : "")
+                        + " (first: " + files.skipped().get(0) + ")";
+            }
+        }
+        return new TrainingData(description, train, validation, evalReference, evalQuery, norm, evalSplit);
     }
 
-    private static Samples loadTestSplit(Path trainPath, Path testPath) throws IOException {
-        try {
-            return DataSources.load(testPath, LoadOptions.builder().split("test").build());
-        } catch (IOException e) {
-            throw new IOException(trainPath + ": no test split found (" + e.getMessage() + "); give --test-data", e);
-        }
+    /** How the run's data options read its inputs. */
+    static LoadOptions loadOptions(TrainConfig c) {
+        int[] size = LoadOptions.parseImageSize(c.imageSize(), "--image-size");
+        return LoadOptions.builder().channels(c.channels()).height(size == null ? 0 : size[0]).width(size == null ? 0 : size[1])
+                .skipUnreadable(c.skipUnreadable()).cacheBytes((long) c.imageCacheMb() << 20).build();
+    }
+
+    static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction * 100).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    private static String shapeText(int[] shape) {
+        return Arrays.stream(shape).mapToObj(Integer::toString).reduce((a, b) -> a + " x " + b).orElse("");
     }
 
     /** Parses "0-4", "0,2,5" or "1-3,7" into class indices, each below {@code numClasses}. */
@@ -133,7 +203,7 @@ public record TrainingData(String description, Samples train, Samples validation
     }
 
     /** The samples of the given classes, keeping the original labels and class names. */
-    static Samples onlyClasses(Samples s, int[] classes) {
+    static Dataset onlyClasses(Dataset s, int[] classes) {
         boolean[] keep = new boolean[s.numClasses()];
         for (int k : classes) {
             keep[k] = true;

@@ -30,7 +30,7 @@ import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.contract.ToolkitVersion;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
@@ -199,7 +199,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** m for class-balanced batches: as given, or batch / c for the largest c ≤ the classes present that divides the batch. */
-    static int samplesPerClass(int batch, int given, Samples train) {
+    static int samplesPerClass(int batch, int given, Dataset train) {
         if (given > 0) {
             return given;
         }
@@ -356,7 +356,7 @@ public final class TrainingSession implements AutoCloseable {
                 data.evalQuery().labels(), data.train().classNames(), config.knnK());
     }
 
-    public float[][] embed(Samples samples) {
+    public float[][] embed(Dataset samples) {
         return EmbeddingExtractor.extract(block, manager, device, samples, data.normalization(),
                 EmbeddingExtractor.Output.EMBEDDING, 512);
     }

@@ -143,6 +143,20 @@ public final class CifarBinary {
         return new Samples(source, values, new int[] {3, 32, 32}, labels, classNames);
     }
 
+    /** The name of the test file in a CIFAR directory (or its parent), or {@code null} when it has none. */
+    public static String testFile(Path dir) {
+        Path d = batchDir(dir);
+        if (d == null) {
+            return null;
+        }
+        for (String name : new String[] {"test_batch.bin", "test.bin"}) {
+            if (Files.isRegularFile(d.resolve(name))) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     /** The variant implied by a file name, or null when the name is not a CIFAR binary name. */
     public static Variant variantOf(Path file) {
         String n = file.getFileName().toString();

@@ -1,23 +1,18 @@
 package org.contrastive4j.core.data;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeSet;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /**
- * Feature vectors as CSV: one sample per row, comma separated ({@code .tsv}: tab), optional quoted fields.
+ * Feature vectors as CSV: one sample per row, comma separated ({@code .tsv}: tab), parsed as RFC 4180 by Apache
+ * Commons CSV ({@link CsvRows}): quoted fields may hold separators, doubled quotes and line breaks.
  *
  * <p><b>Header</b>: the first line is a header when any of its fields outside the label column is not a number
  * (a header of purely numeric names is therefore read as data).
@@ -32,8 +27,6 @@ import org.contrastive4j.core.files.AtomicFiles;
  */
 public final class CsvFiles {
 
-    private static final int MAX_IDENTITY_LABEL = 1_000_000;
-
     private CsvFiles() {}
 
     public static Samples read(Path path) throws IOException {
@@ -45,24 +38,12 @@ public final class CsvFiles {
      * @param sampleShape shape to give each row's features (their count must match), or {@code null} for {@code [F]}
      */
     public static Samples read(Path path, String labelColumn, int[] sampleShape) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(path.toString(), null, "CSV file not found");
-        }
-        char sep = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            String[] first = null;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (!line.isBlank()) {
-                    first = split(path, lineNo, stripBom(line, lineNo), sep);
-                    break;
-                }
-            }
-            if (first == null) {
+        try (CsvRows rows = CsvRows.open(path)) {
+            CsvRows.Row firstRow = rows.next();
+            if (firstRow == null) {
                 throw new IOException(path + ": empty CSV file (no rows)");
             }
+            String[] first = firstRow.fields();
             int columns = first.length;
             int labelIdx = resolveLabelColumn(path, labelColumn, first);
             boolean header = isHeader(first, labelIdx, labelColumn);
@@ -90,31 +71,21 @@ public final class CsvFiles {
                 throw new IOException(path + ": rows have " + features + " feature values but the sample shape "
                         + Arrays.toString(shape) + " needs " + needed);
             }
-            FloatBuffer values = new FloatBuffer(features * 1024);
+            FloatBuffer values = new FloatBuffer(path, features * 1024);
             List<String> labels = labelIdx >= 0 ? new ArrayList<>() : null;
-            String[] fields = header ? null : first;
-            int fieldsLine = lineNo;
-            while (true) {
-                if (fields != null) {
-                    parseRow(path, fieldsLine, fields, columns, labelIdx, idIdx, values, labels);
-                }
-                line = in.readLine();
-                if (line == null) {
-                    break;
-                }
-                lineNo++;
-                fields = line.isBlank() ? null : split(path, lineNo, line, sep);
-                fieldsLine = lineNo;
+            for (CsvRows.Row row = header ? rows.next() : firstRow; row != null; row = rows.next()) {
+                parseRow(path, row.line(), row.fields(), columns, labelIdx, idIdx, values, labels);
             }
-            int rows = values.size / features;
-            if (rows == 0) {
+            int rowCount = values.size / features;
+            if (rowCount == 0) {
                 throw new IOException(path + ": empty CSV file (a header but no data rows)");
             }
             float[] data = Arrays.copyOf(values.data, values.size);
             if (labels == null) {
                 return new Samples(path.toString(), data, shape, null, List.of());
             }
-            return labelled(path, data, shape, labels);
+            ClassLabels y = ClassLabels.of(labels);
+            return new Samples(path.toString(), data, shape, y.labels(), y.classNames());
         }
     }
 
@@ -157,38 +128,6 @@ public final class CsvFiles {
             return field;
         }
         return '"' + field.replace("\"", "\"\"") + '"';
-    }
-
-    private static Samples labelled(Path path, float[] data, int[] shape, List<String> raw) throws IOException {
-        int[] y = new int[raw.size()];
-        boolean integral = true;
-        int max = -1;
-        for (int i = 0; i < y.length && integral; i++) {
-            String s = raw.get(i);
-            try {
-                int v = Integer.parseInt(s);
-                if (v < 0 || v > MAX_IDENTITY_LABEL) {
-                    integral = false;
-                } else {
-                    y[i] = v;
-                    max = Math.max(max, v);
-                }
-            } catch (NumberFormatException e) {
-                integral = false;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        if (integral) {
-            for (int c = 0; c <= max; c++) {
-                names.add(Integer.toString(c));
-            }
-        } else {
-            names.addAll(new TreeSet<>(raw));
-            for (int i = 0; i < y.length; i++) {
-                y[i] = Collections.binarySearch(names, raw.get(i));
-            }
-        }
-        return new Samples(path.toString(), data, shape, y, names);
     }
 
     private static void parseRow(Path path, int lineNo, String[] fields, int columns, int labelIdx, int idIdx,
@@ -281,71 +220,24 @@ public final class CsvFiles {
         }
     }
 
-    private static String stripBom(String line, int lineNo) {
-        return lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF' ? line.substring(1) : line;
-    }
-
-    /** Splits one line; quoted fields may contain separators and doubled quotes (not line breaks). */
-    static String[] split(Path path, int lineNo, String line, char sep) throws IOException {
-        if (line.indexOf('"') < 0) {
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < line.length(); i++) {
-                if (line.charAt(i) == sep) {
-                    out.add(line.substring(start, i));
-                    start = i + 1;
-                }
-            }
-            out.add(line.substring(start));
-            return out.toArray(new String[0]);
-        }
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == sep) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (quoted) {
-            throw new IOException(path + ": line " + lineNo + ": unterminated quoted field");
-        }
-        out.add(cur.toString());
-        return out.toArray(new String[0]);
-    }
-
-    /** A growable float array, so large files are not boxed. */
+    /** A growable float array, so large files are not boxed; refuses to grow beyond what the JVM can hold. */
     private static final class FloatBuffer {
+        final Path path;
         float[] data;
         int size;
 
-        FloatBuffer(int capacity) {
+        FloatBuffer(Path path, int capacity) {
+            this.path = path;
             data = new float[Math.max(16, capacity)];
         }
 
-        void ensure(int more) {
+        void ensure(int more) throws IOException {
             if (size + more > data.length) {
                 long grown = Math.max((long) data.length * 2, (long) size + more);
-                if (grown > Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("CSV file holds more than 2^31 values");
+                if (grown > MemoryLimits.MAX_ARRAY) {
+                    grown = Math.max((long) size + more, MemoryLimits.MAX_ARRAY);
                 }
+                MemoryLimits.check(path, (long) size + more, 4, "the CSV values read so far");
                 data = Arrays.copyOf(data, (int) grown);
             }
         }

@@ -13,25 +13,24 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.contrastive4j.core.files.AtomicFiles;
-import org.contrastive4j.core.image.DecodedImage;
-import org.contrastive4j.core.image.ImageDecoder;
-import org.contrastive4j.core.image.ImageOps;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Image folders: {@code root/<class>/<image>.png|jpg|jpeg}, one subfolder per class. Class names are the subfolder
- * names sorted, files within a class are sorted by name, so the order (and thus labels and splits) is the same on
- * every machine. Hidden entries and other file types are skipped.
+ * Image folders: {@code root/<class>/<image>.png|jpg|jpeg}, one subfolder per class; also a flat folder of images
+ * (unlabelled) and the {@code root/train/<class>} + {@code root/test|val|validation/<class>} layout. Class names are
+ * the subfolder names sorted, files within a class are sorted by name, so the order (and thus labels and splits) is
+ * the same on every machine. Hidden entries and other file types are skipped.
  *
- * <p>Images become {@code [C, H, W]} floats in [0, 1]. Channels: 1 (gray) or 3 (RGB), converting as needed (luma
- * for RGB to gray, replication for gray to RGB, alpha dropped); 0 means "as the first image" (gray if it is gray,
- * else RGB). Size: every image is resized (bilinear) to the requested H x W; 0 means the first image's size.
+ * <p>{@link #open} gives an {@link ImageFiles} dataset that decodes the files on demand; {@link #read} decodes them
+ * all into memory. Either way every image is fitted with {@link org.contrastive4j.core.image.ImageFit} to the
+ * requested {@code [C, H, W]} (by default {@link LoadOptions#DEFAULT_IMAGE_CHANNELS} x
+ * {@link LoadOptions#DEFAULT_IMAGE_SIZE}^2), whatever the size and mode of each image.
  */
 public final class ImageFolder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
-    private static final ImageDecoder DECODER = ImageDecoder.defaults();
+    /** The file name endings read as images (any case). */
+    public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+    /** The folder names recognised as the held-out split next to {@code train/}, in order of preference. */
+    public static final List<String> HELD_OUT_FOLDERS = List.of("test", "val", "validation");
 
     private ImageFolder() {}
 
@@ -48,6 +47,39 @@ public final class ImageFolder {
         return false;
     }
 
+    /** True when {@code dir} itself holds image files (a flat folder, when it has no class subfolders). */
+    public static boolean hasImages(Path dir) throws IOException {
+        return Files.isDirectory(dir) && !imageFiles(dir).isEmpty();
+    }
+
+    /** True when the name ends in one of {@link #EXTENSIONS}. */
+    public static boolean isImageName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        return EXTENSIONS.stream().anyMatch(n::endsWith);
+    }
+
+    /**
+     * For the {@code root/train/<class>} + {@code root/test|val|validation/<class>} layout: the folder of the
+     * {@code train} split, or of the held-out split ({@code test}: the first of {@link #HELD_OUT_FOLDERS} present);
+     * {@code null} when {@code root} is not in that layout or lacks that split.
+     */
+    public static Path layoutSplit(Path root, String split) throws IOException {
+        Path train = root.resolve("train");
+        if (!Files.isDirectory(train) || !looksLikeImageFolder(train)) {
+            return null;
+        }
+        if (split.equals("train")) {
+            return train;
+        }
+        for (String name : HELD_OUT_FOLDERS) {
+            Path p = root.resolve(name);
+            if (Files.isDirectory(p) && looksLikeImageFolder(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /**
      * The image files {@link #read} would load, in the same order (so they can serve as row ids), as paths relative
      * to {@code root} with '/' separators.
@@ -62,65 +94,79 @@ public final class ImageFolder {
         return out;
     }
 
-    public static Samples read(Path root) throws IOException {
-        return read(root, 0, 0, 0);
-    }
-
     /**
-     * @param channels 1, 3, or 0 for "as the first image"
-     * @param height output height, or 0 for the first image's
-     * @param width output width, or 0 for the first image's
+     * A labelled dataset of {@code root/<class>/<image>}, decoded on demand. Ids are {@code idPrefix + class/file}.
+     * Class folders without images, and images lying next to the class folders, are errors naming them.
      */
-    public static Samples read(Path root, int channels, int height, int width) throws IOException {
+    public static ImageFiles open(Path root, LoadOptions options, String idPrefix) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "image folder not found");
         }
-        if (channels != 0 && channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels must be 1, 3 or 0 (as the images), got " + channels);
-        }
         List<Path> classes = classDirs(root);
         List<String> names = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         List<Path> files = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path dir : classes) {
             List<Path> imgs = imageFiles(dir);
             if (imgs.isEmpty()) {
-                LOG.warn("{}: class folder '{}' holds no PNG/JPEG images", root, dir.getFileName());
+                empty.add("'" + dir.getFileName() + "'");
             }
             for (Path f : imgs) {
                 files.add(f);
+                ids.add(idPrefix + dir.getFileName() + "/" + f.getFileName());
                 labels.add(names.size());
             }
             names.add(dir.getFileName().toString());
         }
         if (files.isEmpty()) {
-            throw new IOException(root + ": no images found (expected root/<class>/<image>.png|jpg|jpeg)");
+            throw new IOException(root + ": no images found ("
+                    + (classes.isEmpty() ? "no class folders" : "the class folders " + String.join(", ", empty)
+                    + " hold no PNG/JPEG images") + "; expected root/<class>/<image>.png|jpg|jpeg)");
         }
-        int c = channels;
-        int h = height;
-        int w = width;
-        float[] values = null;
-        int[] y = new int[files.size()];
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            DecodedImage img = DECODER.decode(f);
-            if (values == null) {
-                c = c == 0 ? img.channels() : c;
-                h = h == 0 ? img.height() : h;
-                w = w == 0 ? img.width() : w;
-                values = new float[Math.multiplyExact(files.size(), c * h * w)];
-            }
-            int len = c * h * w;
-            if (img.channels() == c && img.height() == h && img.width() == w) {
-                System.arraycopy(img.pixels(), 0, values, i * len, len);
-            } else {
-                float[] conv = new float[c * img.height() * img.width()];
-                ImageOps.convertChannels(img.pixels(), 0, img.channels(), img.height() * img.width(), conv, 0, c);
-                ImageOps.cropResize(conv, 0, c, img.height(), img.width(), 0, 0, img.height(), img.width(), values, i * len, h, w);
-            }
-            y[i] = labels.get(i);
+        if (!empty.isEmpty()) {
+            throw new IOException(root + ": class folder" + (empty.size() > 1 ? "s " : " ") + String.join(", ", empty)
+                    + (empty.size() > 1 ? " hold" : " holds") + " no PNG/JPEG images (a class needs images: add some or "
+                    + "remove the folder)");
         }
-        return new Samples(root.toString(), values, new int[] {c, h, w}, y, names);
+        List<Path> loose = imageFiles(root);
+        if (!loose.isEmpty()) {
+            throw new IOException(root + ": holds both class folders and " + loose.size() + " loose images (e.g. "
+                    + loose.get(0).getFileName() + "); move the images into class folders, or give them as a flat folder "
+                    + "of their own");
+        }
+        return ImageFiles.open(root.toString(), files, ids, labels.stream().mapToInt(Integer::intValue).toArray(), names,
+                options.imageFileShape(), options);
+    }
+
+    /** An unlabelled dataset of the images directly in {@code dir}, sorted by name; ids are {@code idPrefix + name}. */
+    public static ImageFiles openFlat(Path dir, LoadOptions options, String idPrefix) throws IOException {
+        List<Path> files = imageFiles(dir);
+        if (files.isEmpty()) {
+            throw new IOException(dir + ": no PNG/JPEG images in this folder");
+        }
+        List<String> ids = files.stream().map(f -> idPrefix + f.getFileName()).toList();
+        return ImageFiles.open(dir.toString(), files, ids, null, List.of(), options.imageFileShape(), options);
+    }
+
+    public static Samples read(Path root) throws IOException {
+        return read(root, 0, 0, 0);
+    }
+
+    /**
+     * Decodes a labelled image folder into memory.
+     *
+     * @param channels 1, 3, or 0 for {@link LoadOptions#DEFAULT_IMAGE_CHANNELS}
+     * @param height output height, or 0 for {@link LoadOptions#DEFAULT_IMAGE_SIZE} (or the width, when given)
+     * @param width output width, or 0 for the height
+     */
+    public static Samples read(Path root, int channels, int height, int width) throws IOException {
+        if (channels != 0 && channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1, 3 or 0 (the default), got " + channels);
+        }
+        LoadOptions options = LoadOptions.builder().channels(channels).height(height).width(width).cacheBytes(0).build();
+        return Datasets.materialize(open(root, options, ""));
     }
 
     /**
@@ -188,8 +234,8 @@ public final class ImageFolder {
     private static List<Path> imageFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return !n.startsWith(".") && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+                String n = p.getFileName().toString();
+                return !n.startsWith(".") && isImageName(n);
             }).sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString())).toList();
         }
     }

@@ -18,9 +18,27 @@ public final class Splits {
     /** The two parts of a split. */
     public record Split(Samples train, Samples validation) {}
 
+    /** The two parts of a split of any dataset (views that read from the original, for datasets read from files). */
+    public record Parts(Dataset train, Dataset validation) {}
+
+    /** Sample indices of the two parts, each in the original order. */
+    public record Indices(int[] train, int[] validation) {}
+
     private Splits() {}
 
     public static Split stratified(Samples samples, double validationFraction, long seed) {
+        Indices idx = stratifiedIndices(samples, validationFraction, seed);
+        return new Split(samples.select(idx.train()), samples.select(idx.validation()));
+    }
+
+    /** {@link #stratified} for any dataset: the same indices, as views. */
+    public static Parts holdOut(Dataset samples, double validationFraction, long seed) {
+        Indices idx = stratifiedIndices(samples, validationFraction, seed);
+        return new Parts(samples.select(idx.train()), samples.select(idx.validation()));
+    }
+
+    /** The indices of the split described in the class comment (depends only on the labels, the fraction and the seed). */
+    public static Indices stratifiedIndices(Dataset samples, double validationFraction, long seed) {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + validationFraction);
         }
@@ -77,6 +95,6 @@ public final class Splits {
                 tr[a++] = i;
             }
         }
-        return new Split(samples.select(tr), samples.select(va));
+        return new Indices(tr, va);
     }
 }

@@ -161,10 +161,10 @@ class DataSourcesTest {
 
     @Test
     void unknownInputsListTheAcceptedFormats() throws IOException {
-        Path txt = tmp.resolve("data.txt");
-        Files.writeString(txt, "hello");
-        IOException e = assertThrows(IOException.class, () -> DataSources.load(txt));
-        assertTrue(e.getMessage().contains("data.txt") && e.getMessage().contains("accepted inputs"), e.getMessage());
+        Path dat = tmp.resolve("data.dat");
+        Files.writeString(dat, "hello");
+        IOException e = assertThrows(IOException.class, () -> DataSources.load(dat));
+        assertTrue(e.getMessage().contains("data.dat") && e.getMessage().contains("accepted inputs"), e.getMessage());
         Path empty = Files.createDirectories(tmp.resolve("nothing"));
         IOException d = assertThrows(IOException.class, () -> DataSources.load(empty));
         assertTrue(d.getMessage().contains("accepted inputs"), d.getMessage());

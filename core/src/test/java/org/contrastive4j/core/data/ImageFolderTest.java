@@ -39,7 +39,7 @@ class ImageFolderTest {
     void grayRoundTripIsExactWithSortedClassesAndFiles() throws IOException {
         Samples s = randomImages(6, 1, 5, 7, List.of("b-class", "a-class"), 1);
         ImageFolder.write(tmp, s);
-        Samples back = ImageFolder.read(tmp);
+        Samples back = ImageFolder.read(tmp, 1, 5, 7);
         assertArrayEquals(new int[] {1, 5, 7}, back.sampleShape());
         assertEquals(List.of("a-class", "b-class"), back.classNames());
         // Files are sorted within the class: a-class holds samples 1, 3, 5 (label 1 in the original).
@@ -52,8 +52,8 @@ class ImageFolderTest {
     void rgbRoundTripAndChannelConversion() throws IOException {
         Samples s = randomImages(2, 3, 4, 4, List.of("x"), 2);
         ImageFolder.write(tmp, s);
-        assertArrayEquals(s.values(), ImageFolder.read(tmp).values());
-        Samples gray = ImageFolder.read(tmp, 1, 0, 0);
+        assertArrayEquals(s.values(), ImageFolder.read(tmp, 3, 4, 4).values());
+        Samples gray = ImageFolder.read(tmp, 1, 4, 4);
         assertArrayEquals(new int[] {1, 4, 4}, gray.sampleShape());
         float[] v = s.values();
         for (int i = 0; i < 16; i++) {
@@ -77,14 +77,16 @@ class ImageFolderTest {
     }
 
     @Test
-    void imagesOfOtherSizesAreResizedToTheFirst() throws IOException {
+    void imagesOfOtherSizesGetTheDefaultSizeNotTheFirstImages() throws IOException {
         Files.createDirectories(tmp.resolve("c"));
         ImageIO.write(new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB), "png", tmp.resolve("c/1.png").toFile());
         ImageIO.write(new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB), "jpg", tmp.resolve("c/2.JPG").toFile());
         Files.writeString(tmp.resolve("c/notes.txt"), "ignored");
         Samples s = ImageFolder.read(tmp);
         assertEquals(2, s.size());
-        assertArrayEquals(new int[] {3, 6, 8}, s.sampleShape());
+        // The documented default (3 x 64 x 64), whatever size the first image has.
+        assertArrayEquals(new int[] {3, 64, 64}, s.sampleShape());
+        assertArrayEquals(new int[] {1, 5, 9}, ImageFolder.read(tmp, 1, 5, 9).sampleShape());
     }
 
     @Test

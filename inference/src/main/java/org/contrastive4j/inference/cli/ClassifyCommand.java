@@ -12,8 +12,7 @@ import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.data.CsvFiles;
-import org.contrastive4j.core.data.DataSources;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name, score. */
@@ -48,9 +47,12 @@ public final class ClassifyCommand implements CliCommand {
         PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
-            Samples samples = ModelArgs.load(line, embedder, "test");
+            Dataset samples = ModelArgs.load(line, embedder, "test");
             Prediction[] predictions = classifier.classify(samples);
-            String[] ids = DataSources.ids(Path.of(line.getOptionValue("input")), predictions.length);
+            String[] ids = new String[predictions.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = samples.id(i);
+            }
             String output = line.getOptionValue("output");
             boolean csv = output != null && output.toLowerCase(Locale.ROOT).endsWith(".csv");
             String text = csv ? csv(ids, predictions) : jsonl(ids, predictions);

@@ -9,7 +9,7 @@ import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.data.EmbeddingWriters;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /** {@code embed}: writes one embedding per input sample (CSV, NPY or JSONL; CSV on stdout without --output). */
 public final class EmbedCommand implements CliCommand {
@@ -42,7 +42,7 @@ public final class EmbedCommand implements CliCommand {
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
-            Samples samples = ModelArgs.load(line, embedder, "test");
+            Dataset samples = ModelArgs.load(line, embedder, "test");
             long t0 = System.nanoTime();
             float[][] emb = embedder.embed(samples);
             double seconds = (System.nanoTime() - t0) / 1e9;

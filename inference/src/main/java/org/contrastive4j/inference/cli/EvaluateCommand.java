@@ -17,7 +17,7 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.eval.ConfusionMatrix;
 import org.contrastive4j.core.eval.Metrics;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code evaluate}: accuracy (overall and per class) on labelled data, a confusion-matrix PNG and a JSON summary. */
@@ -52,7 +52,7 @@ public final class EvaluateCommand implements CliCommand {
         PrintStream out = context.out();
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
-            Samples samples = ModelArgs.load(line, embedder, "test");
+            Dataset samples = ModelArgs.load(line, embedder, "test");
             if (!samples.labelled()) {
                 throw new CliException(samples.source() + " has no labels; evaluate needs labelled samples");
             }

@@ -12,7 +12,7 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
 import org.contrastive4j.core.knn.Vote;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /** {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model. */
 public final class IndexCommand implements CliCommand {
@@ -51,7 +51,7 @@ public final class IndexCommand implements CliCommand {
         int k = line.hasOption("k") ? ModelArgs.intValue(line, "k") : 5;
         Vote vote = Vote.parse(line.getOptionValue("vote", "majority"));
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
-            Samples samples = ModelArgs.load(line, embedder, "train");
+            Dataset samples = ModelArgs.load(line, embedder, "train");
             if (!samples.labelled()) {
                 throw new CliException(samples.source() + " has no labels; an index needs labelled samples (a CSV label "
                         + "column, class subfolders, IDX labels, or --labels for NPY)");

@@ -3,6 +3,7 @@ package org.contrastive4j.inference.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -11,8 +12,8 @@ import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.LoadOptions;
-import org.contrastive4j.core.data.Samples;
 
 /** The options every inference command shares: the model, how to run it, and how to read the input. */
 final class ModelArgs {
@@ -34,7 +35,9 @@ final class ModelArgs {
     /** Adds --model, --input and the runtime / preprocessing / reading options. */
     static Options add(Options o, String inputDesc) {
         o.addOption(required("model", "M.onnx", "ONNX model (a contrastive4j export or any single-input float model)"));
-        o.addOption(required("input", "X", inputDesc + "; " + DataSources.ACCEPTED));
+        o.addOption(Option.builder().longOpt("input").hasArgs().argName("X...").required()
+                .desc(inputDesc + "; " + DataSources.ACCEPTED + "; several image files or globs may follow one --input "
+                        + "(images are fitted to the model's input shape: cover + centre crop)").build());
         o.addOption(optional("device", "D", DeviceSpec.GRAMMAR + "; auto = a GPU when this ONNX Runtime build has CUDA, else the CPU (default auto)"));
         o.addOption(optional("batch-size", "N", "samples per ONNX Runtime call (default 256)"));
         o.addOption(optional("threads", "N", "ONNX Runtime intra-op threads (default 0 = one per core)"));
@@ -46,6 +49,8 @@ final class ModelArgs {
         o.addOption(optional("split", "train|test", "split to read from inputs holding both (IDX, CIFAR)"));
         o.addOption(optional("label-column", "COL", "CSV label column: name, 0-based index, -1 = last, or none"));
         o.addOption(optional("labels", "Y.npy", "labels for an NPY (or IDX) input"));
+        o.addOption(flag("skip-unreadable", "leave out image files that cannot be decoded (reported with a count) "
+                + "instead of stopping at the first"));
         return o;
     }
 
@@ -79,16 +84,22 @@ final class ModelArgs {
         return Embedder.open(Path.of(line.getOptionValue("model")), embedderOptions(line));
     }
 
-    /** Reads the input shaped for the model (CSV/NPY rows reshaped, images converted/resized to its input shape). */
-    static Samples load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
+    /**
+     * Opens the {@code --input} values shaped for the model: CSV/NPY rows reshaped, images (files, folders, lists,
+     * globs, manifests) fitted to its input shape and decoded on demand; ids are the file paths relative to the input
+     * (or as given), or the row index.
+     */
+    static Dataset load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
         LoadOptions.Builder b = LoadOptions.builder().split(line.getOptionValue("split", defaultSplit))
-                .labelColumn(line.getOptionValue("label-column"));
+                .labelColumn(line.getOptionValue("label-column")).sampleShape(embedder.info().inputShape())
+                .skipUnreadable(line.hasOption("skip-unreadable"));
         if (line.hasOption("labels")) {
             b.labelsPath(Path.of(line.getOptionValue("labels")));
         }
-        Samples s = embedder.read(Path.of(line.getOptionValue("input")), b.build());
+        List<String> inputs = Arrays.asList(line.getOptionValues("input"));
+        Dataset s = DataSources.open(inputs, b.build());
         if (s.size() == 0) {
-            throw new CliException(line.getOptionValue("input") + ": no samples");
+            throw new CliException(String.join(" ", inputs) + ": no samples");
         }
         return s;
     }

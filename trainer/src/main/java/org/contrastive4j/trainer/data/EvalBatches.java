@@ -2,11 +2,13 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
 import org.contrastive4j.core.data.Dataset;
+import org.contrastive4j.core.data.Samples;
 
 /**
  * Un-augmented, normalised batches over a whole data set in order (the last batch may be smaller), for embedding
- * the train and test sets during evaluation.
+ * the train and test sets during evaluation. The samples of a batch read from files are decoded in parallel.
  */
 public final class EvalBatches implements Iterable<EvalBatches.Batch> {
 
@@ -54,10 +56,13 @@ public final class EvalBatches implements Iterable<EvalBatches.Batch> {
                 int len = data.sampleLength();
                 int plane = len / Normalization.channelsOf(data.sampleShape());
                 float[] x = new float[n * len];
-                for (int i = 0; i < n; i++) {
-                    data.read(start + i, x, i * len);
+                int first = start;
+                IntStream rows = IntStream.range(0, n);
+                // Samples in memory are copied; files are decoded, which is worth the cores.
+                (data instanceof Samples ? rows : rows.parallel()).forEach(i -> {
+                    data.read(first + i, x, i * len);
                     normalization.apply(x, i * len, x, i * len, plane);
-                }
+                });
                 int[] labels = null;
                 if (data.labelled()) {
                     labels = new int[n];

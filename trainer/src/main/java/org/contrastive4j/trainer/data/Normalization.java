@@ -2,6 +2,7 @@ package org.contrastive4j.trainer.data;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.contrastive4j.core.data.CifarBinary;
 import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.FashionMnist;
@@ -124,6 +125,53 @@ public record Normalization(float[] mean, float[] std) {
             double m = sum[c] / count;
             double var = Math.max(0, sq[c] / count - m * m);
             mean[c] = (float) m;
+            std[c] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
+        }
+        return new Normalization(mean, std);
+    }
+
+    /**
+     * {@link #estimate} over at most {@code maxSamples} evenly spaced samples, read in parallel: for datasets decoded
+     * from files, where a pass over every sample would cost as much as an epoch. Deterministic: each of a fixed number
+     * of chunks is summed in order and the chunks are added in order, whatever the threads do.
+     */
+    public static Normalization estimateSampled(Dataset samples, int maxSamples) {
+        int n = samples.size();
+        int m = Math.min(n, Math.max(1, maxSamples));
+        if (m == 0) {
+            throw new IllegalArgumentException(samples.source() + ": cannot estimate normalisation from no samples");
+        }
+        int channels = channelsOf(samples.sampleShape());
+        int len = samples.sampleLength();
+        int plane = len / channels;
+        int chunks = Math.min(m, 64);
+        double[][] sums = new double[chunks][2 * channels];
+        IntStream.range(0, chunks).parallel().forEach(k -> {
+            float[] v = new float[len];
+            double[] acc = sums[k];
+            for (int j = k * m / chunks; j < (k + 1) * m / chunks; j++) {
+                samples.read((int) ((long) j * n / m), v, 0);
+                for (int c = 0; c < channels; c++) {
+                    for (int p = c * plane; p < (c + 1) * plane; p++) {
+                        acc[c] += v[p];
+                        acc[channels + c] += (double) v[p] * v[p];
+                    }
+                }
+            }
+        });
+        double count = (double) m * plane;
+        float[] mean = new float[channels];
+        float[] std = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double s = 0;
+            double s2 = 0;
+            for (double[] acc : sums) {
+                s += acc[c];
+                s2 += acc[channels + c];
+            }
+            double mu = s / count;
+            double var = Math.max(0, s2 / count - mu * mu);
+            mean[c] = (float) mu;
             std[c] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
         }
         return new Normalization(mean, std);

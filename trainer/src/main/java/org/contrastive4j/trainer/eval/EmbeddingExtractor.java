@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.models.EncoderBlock;
 import org.contrastive4j.trainer.data.EvalBatches;
@@ -29,7 +29,7 @@ public final class EmbeddingExtractor {
 
     private EmbeddingExtractor() {}
 
-    public static float[][] extract(EncoderBlock block, NDManager manager, Device device, Samples samples,
+    public static float[][] extract(EncoderBlock block, NDManager manager, Device device, Dataset samples,
             Normalization norm, Output output, int batchSize) {
         float[][] result = new float[samples.size()][];
         ParameterStore ps = new ParameterStore(manager, false);
