@@ -4,8 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,13 +32,11 @@ final class CsvRows implements Closeable {
     private final Path path;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
-    private final boolean endsWithLineBreak;
 
-    private CsvRows(Path path, CSVParser parser, boolean endsWithLineBreak) {
+    private CsvRows(Path path, CSVParser parser) {
         this.path = path;
         this.parser = parser;
         this.records = parser.iterator();
-        this.endsWithLineBreak = endsWithLineBreak;
     }
 
     static CsvRows open(Path path) throws IOException {
@@ -56,7 +52,7 @@ final class CsvRows implements Closeable {
             if (first != -1 && first != '\uFEFF') {
                 in.unread(first);
             }
-            return new CsvRows(path, CSVParser.builder().setReader(in).setFormat(format).get(), endsWithLineBreak(path));
+            return new CsvRows(path, CSVParser.builder().setReader(in).setFormat(format).get());
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -73,9 +69,9 @@ final class CsvRows implements Closeable {
                 if (fields.length == 1 && fields[0].isBlank()) {
                     continue;
                 }
-                // The parser counts line breaks consumed so far: the row ends on that line (or the next one, for a
-                // last row without a line break); line breaks inside quoted fields move the start up.
-                long end = consumed + (records.hasNext() || endsWithLineBreak ? 0 : 1);
+                // The parser's line count after a row is the line the row ends on (also for a last row without a line
+                // break); line breaks inside quoted fields move its start up.
+                long end = consumed;
                 long inside = 0;
                 for (String f : fields) {
                     inside += lineBreaks(f);
@@ -103,19 +99,6 @@ final class CsvRows implements Closeable {
             }
         }
         return n;
-    }
-
-    private static boolean endsWithLineBreak(Path path) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(path)) {
-            long size = ch.size();
-            if (size == 0) {
-                return true;
-            }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            ch.position(size - 1).read(last);
-            byte b = last.get(0);
-            return b == '\n' || b == '\r';
-        }
     }
 
     @Override

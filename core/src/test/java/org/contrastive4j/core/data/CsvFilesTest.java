@@ -120,4 +120,31 @@ class CsvFilesTest {
         assertArrayEquals(new float[] {0.1f, -1e-8f, 3.4028235e38f, 1f / 3, 2f, -0.5f}, s.values());
         assertThrows(IllegalArgumentException.class, () -> CsvFiles.write(p, new float[][] {{1}, {1, 2}}, null));
     }
+
+    @Test
+    void quotedFieldsMayHoldLineBreaksAndCommasAsInRfc4180() throws IOException {
+        Path p = csv("rfc.csv", "f0,f1,label\r\n1,2,\"big,\r\nred \"\"one\"\"\"\r\n3,4,small\r\n");
+        Samples s = CsvFiles.read(p);
+        assertEquals(List.of("big,\r\nred \"one\"", "small"), s.classNames());
+        assertArrayEquals(new int[] {0, 1}, s.labels());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, s.values());
+        // Line numbers in messages count physical lines: the bad row is line 6, after a two-line field and a blank line.
+        Path bad = csv("rfc-bad.csv", "a,label\n1,\"x\ny\"\n\n2,z\nq,w\n");
+        IOException e = assertThrows(IOException.class, () -> CsvFiles.read(bad));
+        assertTrue(e.getMessage().contains("rfc-bad.csv: line 6") && e.getMessage().contains("'q'"), e.getMessage());
+        IOException open = assertThrows(IOException.class, () -> CsvFiles.read(csv("open.csv", "a,b\n1,\"never closed\n")));
+        assertTrue(open.getMessage().contains("open.csv") && open.getMessage().contains("unterminated quoted field"),
+                open.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkAndTheLastLineWithoutLineBreakAreHandled() throws IOException {
+        Path p = csv("bom.csv", "\uFEFFx,label\n1,a\n2");
+        IOException e = assertThrows(IOException.class, () -> CsvFiles.read(p));
+        assertTrue(e.getMessage().contains("line 3: 1 columns, expected 2"), e.getMessage());
+        Samples s = CsvFiles.read(csv("bom2.csv", "\uFEFFx,label\n1,a\n2,b"));
+        assertEquals(List.of("a", "b"), s.classNames());
+        IOException empty = assertThrows(IOException.class, () -> CsvFiles.read(csv("el.csv", "x,label\n1,\n")));
+        assertTrue(empty.getMessage().contains("line 2: empty label"), empty.getMessage());
+    }
 }
