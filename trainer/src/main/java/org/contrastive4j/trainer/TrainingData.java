@@ -114,6 +114,11 @@ public record TrainingData(String description, Dataset train, Dataset validation
             validation = parts.validation();
             held = validation;
             evalSplit = "validation (stratified " + percent(fraction) + " of the training data, seed " + c.seed() + ")";
+            long unvalidated = Arrays.stream(classCounts(all)).filter(n -> n == 1).count();
+            if (unvalidated > 0) {
+                description += "; " + unvalidated + " class" + (unvalidated > 1 ? "es" : "") + " with a single sample "
+                        + "(kept for training, not in the validation split)";
+            }
         } else {
             held = DataSources.open(trainPath, opts.toBuilder().split("test").build());
             evalSplit = "test (" + testSplit + ")";
@@ -167,6 +172,14 @@ public record TrainingData(String description, Dataset train, Dataset validation
         int[] size = LoadOptions.parseImageSize(c.imageSize(), "--image-size");
         return LoadOptions.builder().channels(c.channels()).height(size == null ? 0 : size[0]).width(size == null ? 0 : size[1])
                 .skipUnreadable(c.skipUnreadable()).cacheBytes((long) c.imageCacheMb() << 20).build();
+    }
+
+    private static int[] classCounts(Dataset d) {
+        int[] counts = new int[d.numClasses()];
+        for (int y : d.labels()) {
+            counts[y]++;
+        }
+        return counts;
     }
 
     static String percent(double fraction) {

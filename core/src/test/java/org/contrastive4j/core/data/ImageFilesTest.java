@@ -139,7 +139,7 @@ class ImageFilesTest {
                 jobs[t] = pool.submit(() -> {
                     SplittableRandom r = new SplittableRandom(seed);
                     float[] v = new float[len];
-                    for (int k = 0; k < 200; k++) {
+                    for (int k = 0; k < 60; k++) {
                         int i = r.nextInt(cached.size());
                         cached.read(i, v, 0);
                         assertArrayEquals(Arrays.copyOfRange(reference, i * len, (i + 1) * len), v, 0f, "sample " + i);
