@@ -147,11 +147,11 @@ public record TrainingData(String description, Dataset train, Dataset validation
         }
         if (c.maxTrainSamples() > 0 && train.size() > c.maxTrainSamples()) {
             boolean same = evalReference == train;
-            train = train.head(c.maxTrainSamples());
-            evalReference = same ? train : evalReference.head(c.maxTrainSamples());
+            train = atMost(train, c.maxTrainSamples());
+            evalReference = same ? train : atMost(evalReference, c.maxTrainSamples());
         }
         if (c.maxTestSamples() > 0 && evalQuery.size() > c.maxTestSamples()) {
-            evalQuery = evalQuery.head(c.maxTestSamples());
+            evalQuery = atMost(evalQuery, c.maxTestSamples());
         }
         if (norm == null) {
             norm = train instanceof Samples ? Normalization.estimate(train)
@@ -172,6 +172,21 @@ public record TrainingData(String description, Dataset train, Dataset validation
         int[] size = LoadOptions.parseImageSize(c.imageSize(), "--image-size");
         return LoadOptions.builder().channels(c.channels()).height(size == null ? 0 : size[0]).width(size == null ? 0 : size[1])
                 .skipUnreadable(c.skipUnreadable()).cacheBytes((long) c.imageCacheMb() << 20).build();
+    }
+
+    /**
+     * At most {@code n} samples: the first {@code n} of samples in memory (as always), evenly spaced ones of image
+     * files, which are listed class by class (the first {@code n} would be the first classes only).
+     */
+    static Dataset atMost(Dataset d, int n) {
+        if (d instanceof Samples || d.size() <= n) {
+            return d.head(n);
+        }
+        int[] idx = new int[n];
+        for (int j = 0; j < n; j++) {
+            idx[j] = (int) ((long) j * d.size() / n);
+        }
+        return d.select(idx);
     }
 
     private static int[] classCounts(Dataset d) {

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,6 +103,11 @@ class TrainingDataTest {
         assertEquals(9, other.evalQuery().size());
         assertArrayEquals(new int[] {1, 6, 9}, other.train().sampleShape());
         disjoint(other);
+
+        // Image folders are listed class by class: a sample limit takes evenly spaced files, so every class stays.
+        TrainingData few = TrainingData.load(config("data", root.toString(), "image_size", "8", "max_train_samples", 6));
+        assertEquals(6, few.train().size());
+        assertEquals(3, Arrays.stream(few.train().labels()).distinct().count());
     }
 
     @Test
