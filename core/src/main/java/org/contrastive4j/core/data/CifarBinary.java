@@ -117,6 +117,7 @@ public final class CifarBinary {
         if (total * PIXELS > Integer.MAX_VALUE - 8) {
             throw new IOException(files.get(0) + ": too many CIFAR records (" + total + ")");
         }
+        MemoryLimits.check(files.get(0), total * PIXELS, Float.BYTES, total + " CIFAR images");
         int n = (int) total;
         float[] values = new float[n * PIXELS];
         int[] labels = new int[n];

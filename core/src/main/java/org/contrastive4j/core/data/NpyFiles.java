@@ -252,9 +252,10 @@ public final class NpyFiles {
                 }
             }
         }
-        long count = 1;
-        for (int d : shape) {
-            count *= d;
+        long count = MemoryLimits.product(shape);
+        if (count < 0 || count > MemoryLimits.MAX_ARRAY) {
+            throw new IOException(path + ": NPY shape " + Arrays.toString(shape) + " holds more values than one array can ("
+                    + MemoryLimits.MAX_ARRAY + ")");
         }
         int dataOffset = start + headerLen;
         long expected = count * itemSize;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -81,6 +83,20 @@ class IdxReaderTest {
         byte[] cut = CraftedFiles.gzip(CraftedFiles.concat(CraftedFiles.idxHeader(0x08, 4000), new byte[4000]));
         refused(file("cut-labels-idx1-ubyte.gz", Arrays.copyOf(cut, cut.length - 12)),
                 m -> assertTrue(m.contains("truncated") || m.contains("corrupt gzip"), m));
+    }
+
+    @Test
+    void anNpyHeaderWhoseShapeOverflowsIsRefusedByName() throws IOException {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647, 8), }";
+        byte[] text = (dict + " ".repeat(118 - dict.length()) + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(10 + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length).put(text);
+        Path f = file("overflow.npy", b.array());
+        long before = CraftedFiles.allocatedBytes();
+        IOException e = assertThrows(IOException.class, () -> NpyFiles.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains("more values than one array"),
+                e.getMessage());
+        assertTrue(CraftedFiles.allocatedBytes() - before < BOUND);
     }
 
     @Test
