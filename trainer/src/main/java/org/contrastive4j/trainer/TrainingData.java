@@ -51,7 +51,7 @@ public record TrainingData(String description, Dataset train, Dataset validation
     /** The validation fraction held out when the data has no test split and none is given. */
     public static final double AUTO_VALIDATION_FRACTION = 0.2;
     /** Image files: the normalisation is estimated from at most this many training images (evenly spaced). */
-    static final int NORMALIZATION_SAMPLES = 5000;
+    static final int NORMALIZATION_SAMPLES = 2000;
 
     public int numClasses() {
         return train.numClasses();
