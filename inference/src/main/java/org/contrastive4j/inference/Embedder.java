@@ -529,10 +529,15 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
-     * Rejects NaN and infinities. Multiplying by zero turns any of them into NaN, which survives the sum; four
-     * independent sums keep the pass from being bound by the latency of one long chain of additions.
+     * Rejects NaN and infinities in {@code v[offset, offset + len)}, which hold sample number {@code sample}, with the
+     * message every input path gives (the server checks requests with it before they join a batch).
+     *
+     * <p>Multiplying by zero turns any of them into NaN, which survives the sum; four independent sums keep the pass
+     * from being bound by the latency of one long chain of additions.
+     *
+     * @throws IllegalArgumentException naming the sample, the position and the value
      */
-    static void checkFinite(float[] v, int offset, int len, int sample) {
+    public static void checkFinite(float[] v, int offset, int len, int sample) {
         float a0 = 0;
         float a1 = 0;
         float a2 = 0;
