@@ -1,6 +1,7 @@
 package org.contrastive4j.inference.serve;
 
 import java.io.IOException;
+import javax.imageio.ImageIO;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * An embedding and classification server over one {@link ServedModel}: Jetty on {@code host:port}, the API of
  * {@link ApiHandler}, one {@link BatchQueue}. {@link #stop()} is graceful: the port closes, requests already in are
  * answered, new ones on open connections get 503, then the batching thread ends. The model is not closed here.
+ * Starting a server turns ImageIO's disk cache off for the JVM ({@link ImageIO#setUseCache}).
  */
 public final class EmbeddingServer {
 
@@ -28,6 +30,8 @@ public final class EmbeddingServer {
 
     private EmbeddingServer(ServedModel model, ServeConfig config, BatchBackend backend) {
         this.config = config;
+        // ImageIO would otherwise back every decoded request image with a temporary file: keep its cache in memory.
+        ImageIO.setUseCache(false);
         ServeMetrics metrics = new ServeMetrics();
         this.queue = new BatchQueue(backend, model.info().inputShape(), config, metrics);
         metrics.queue(queue::queuedRows, queue::queuedRequests);
