@@ -1,5 +1,7 @@
 package org.contrastive4j.inference.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,29 +54,42 @@ public final class EmbedCommand implements CliCommand {
         }
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Dataset samples = ModelArgs.load(line, embedder, "test");
-            int n = samples.size();
-            int slice = Streaming.slice(embedder);
-            Streaming.Progress progress = new Streaming.Progress(context.err(), "embedded", n);
-            int[] dim = {0};
-            EmbeddingWriters.BatchSource rows = (from, to) -> {
-                float[][] e = embedder.embed(samples, from, to);
-                dim[0] = e.length == 0 ? dim[0] : e[0].length;
-                progress.done(to);
-                return e;
-            };
-            EmbeddingWriters.RowColumns columns = samples.labelled() ? EmbeddingWriters.RowColumns.of(samples)
-                    : new EmbeddingWriters.RowColumns(samples::id, null, List.of());
             long t0 = System.nanoTime();
-            if (output == null) {
-                EmbeddingWriters.writeCsv(out, n, slice, rows, columns);
-                out.flush();
-                return 0;
+            int dim = write(embedder, samples, output, out, new Streaming.Progress(context.err(), "embedded", samples.size()));
+            if (output != null) {
+                out.printf(Locale.ROOT, "embedded %d samples (%s, dim %d) in %.2f s -> %s%n", samples.size(),
+                        embedder.info().outputName(), dim, (System.nanoTime() - t0) / 1e9, output);
             }
-            EmbeddingWriters.write(output, n, slice, rows, columns);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "embedded %d samples (%s, dim %d) in %.2f s -> %s%n", n, embedder.info().outputName(),
-                    dim[0], seconds, output);
             return 0;
         }
+    }
+
+    /**
+     * Embeds {@code samples} slice by slice and writes each slice before the next is read: to {@code output} (its
+     * format by extension), or as CSV to {@code stdout} when {@code output} is null. Every row carries the sample's
+     * id, and its label when the samples are labelled.
+     *
+     * @return the embedding dimension (0 for no samples)
+     */
+    static int write(Embedder embedder, Dataset samples, Path output, OutputStream stdout, Streaming.Progress progress)
+            throws IOException {
+        int n = samples.size();
+        int[] dim = {0};
+        EmbeddingWriters.BatchSource rows = (from, to) -> {
+            float[][] e = embedder.embed(samples, from, to);
+            dim[0] = e.length == 0 ? dim[0] : e[0].length;
+            progress.done(to);
+            return e;
+        };
+        EmbeddingWriters.RowColumns columns = samples.labelled() ? EmbeddingWriters.RowColumns.of(samples)
+                : new EmbeddingWriters.RowColumns(samples::id, null, List.of());
+        int slice = Streaming.slice(embedder);
+        if (output == null) {
+            EmbeddingWriters.writeCsv(stdout, n, slice, rows, columns);
+            stdout.flush();
+        } else {
+            EmbeddingWriters.write(output, n, slice, rows, columns);
+        }
+        return dim[0];
     }
 }
