@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.knn.KnnIndex;
@@ -163,6 +167,49 @@ class ClassifierTest {
             assertTrue(ex.getMessage().contains("was built on output 'logits'") && ex.getMessage().contains("not 'embedding'"),
                     ex.getMessage());
             assertFalse(ex.getMessage().contains("rebuild it with this model"), ex.getMessage());
+        }
+    }
+
+    /** Issue 11 item 1 through a classifier: closing its embedder under eight classifying threads is safe. */
+    @Test
+    void closingTheEmbedderUnderClassifyingThreadsFailsCleanly() throws Exception {
+        float[][] raw = TestModels.randomRows(66, 48, 16, 0f, 1f);
+        Samples samples = new Samples("raw", TestModels.flatten(raw), new int[] {1, 4, 4}, null, List.of());
+        for (int round = 0; round < 5; round++) {
+            Embedder e = Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().batchSize(4).intraOpThreads(1).build());
+            Classifier c = Classifier.head(e);
+            CountDownLatch started = new CountDownLatch(8);
+            Queue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread th = new Thread(() -> {
+                    boolean first = true;
+                    try {
+                        while (true) {
+                            assertEquals(48, c.classify(samples).length);
+                            if (first) {
+                                first = false;
+                                started.countDown();
+                            }
+                        }
+                    } catch (IllegalStateException closed) {
+                        if (first) {
+                            started.countDown();
+                        }
+                    } catch (Throwable other) {
+                        unexpected.add(other);
+                        started.countDown();
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            started.await();
+            e.close();
+            for (Thread th : threads) {
+                th.join();
+            }
+            assertTrue(unexpected.isEmpty(), unexpected.toString());
         }
     }
 }

@@ -84,7 +84,8 @@ class EmbedderTest {
             float[][] a = big.embed(x);
             float[][] b = small.embed(x);
             for (int i = 0; i < x.length; i++) {
-                assertArrayEquals(a[i], b[i], "row " + i);
+                assertArrayEquals(TestModels.foreignReference(x[i]), b[i], 1e-5f, "row " + i);
+                assertArrayEquals(a[i], b[i], "row " + i); // and bit for bit the same whatever the batch
             }
         }
     }
@@ -94,19 +95,20 @@ class EmbedderTest {
         float[][] x = TestModels.randomRows(3, 20, 4, 0.1f, 1f); // positive inputs keep some outputs non-zero
         try (Embedder raw = Embedder.open(TestModels.foreign());
                 Embedder unit = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().l2Normalize(true).build())) {
-            float[][] a = raw.embed(x);
             float[][] b = unit.embed(x);
             assertTrue(unit.fingerprint().l2Normalized());
+            assertEquals(false, raw.fingerprint().l2Normalized());
             for (int i = 0; i < x.length; i++) {
+                float[] a = TestModels.foreignReference(x[i]);
                 double norm = 0;
-                for (float v : a[i]) {
+                for (float v : a) {
                     norm += v * v;
                 }
                 norm = Math.sqrt(norm);
                 assertTrue(norm > 0);
                 double nb = 0;
                 for (int j = 0; j < 3; j++) {
-                    assertEquals(a[i][j] / norm, b[i][j], 1e-6);
+                    assertEquals(a[j] / norm, b[i][j], 1e-5);
                     nb += b[i][j] * b[i][j];
                 }
                 assertEquals(1.0, nb, 1e-5);
@@ -121,14 +123,13 @@ class EmbedderTest {
         FloatBuffer direct = ByteBuffer.allocateDirect(9 * 4 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         direct.put(TestModels.flatten(x)).flip();
         try (Embedder e = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().batchSize(4).build())) {
-            float[][] expected = e.embed(x);
             float[][] fromHeap = e.embed(heap, new long[] {9, 4});
             float[][] fromDirect = e.embed(direct, new long[] {9, 4});
             assertEquals(0, heap.position());
             assertEquals(0, direct.position());
             for (int i = 0; i < 9; i++) {
-                assertArrayEquals(expected[i], fromHeap[i]);
-                assertArrayEquals(expected[i], fromDirect[i]);
+                assertArrayEquals(TestModels.foreignReference(x[i]), fromHeap[i], 1e-5f);
+                assertArrayEquals(TestModels.foreignReference(x[i]), fromDirect[i], 1e-5f);
             }
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                     () -> e.embed(heap, new long[] {9, 5}));

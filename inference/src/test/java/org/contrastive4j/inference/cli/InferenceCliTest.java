@@ -386,6 +386,30 @@ class InferenceCliTest {
                 .get("id").getAsString());
     }
 
+    /** Issue 11 item 7: class names written into CSV predictions cannot act as spreadsheet formulas. */
+    @Test
+    void formulaLikeClassNamesAreNeutralisedInCsvPredictions() throws Exception {
+        List<String> classes = List.of("=cmd|' /C calc'!A0", "+SUM(1)", "@x");
+        Labelled train = toolkitCsv("evil.csv", 9, 30, classes);
+        Path idx = tmp.resolve("evil.idx");
+        assertEquals(0, cli("index", "--model", TestModels.toolkit(), "--input", train.path(), "--out", idx, "--k", "1").code());
+        Path preds = tmp.resolve("preds.csv");
+        Run r = cli("classify", "--model", TestModels.toolkit(), "--index", idx, "--input", train.path(), "--output", preds);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(preds);
+        assertEquals(31, lines.size());
+        for (String row : lines.subList(1, lines.size())) {
+            String cell = row.split(",", 3)[2];
+            assertTrue(cell.startsWith("'=cmd") || cell.startsWith("'+SUM") || cell.startsWith("'@x"), row);
+        }
+        Path emb = tmp.resolve("emb.csv");
+        assertEquals(0, cli("embed", "--model", TestModels.toolkit(), "--input", train.path(), "--output", emb).code());
+        for (String row : Files.readAllLines(emb).subList(1, 31)) {
+            String label = row.split(",")[1];
+            assertTrue(label.startsWith("'=") || label.startsWith("'+") || label.startsWith("'@"), row);
+        }
+    }
+
     @Test
     void anOutputThatIsAnInputIsRefusedAndTheInputIsUntouched() throws Exception {
         Path model = Files.copy(TestModels.toolkit(), tmp.resolve("model.onnx"));
