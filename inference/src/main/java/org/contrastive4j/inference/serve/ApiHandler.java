@@ -379,6 +379,7 @@ final class ApiHandler extends Handler.Abstract {
             if (closeAfter) {
                 h.put(HttpHeader.CONNECTION, "close");
             }
+            finish(status, bytes.length); // before the write: once the client has its answer, the metrics count it
             response.write(true, ByteBuffer.wrap(bytes), new Callback() {
                 @Override
                 public void succeeded() {
@@ -403,7 +404,6 @@ final class ApiHandler extends Handler.Abstract {
                     return callback.getInvocationType();
                 }
             });
-            finish(status, bytes.length);
         }
 
         /**

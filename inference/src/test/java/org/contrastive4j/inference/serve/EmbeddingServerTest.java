@@ -125,10 +125,13 @@ class EmbeddingServerTest {
         int code = C4j.run(new String[] {"embed", "--model", TestModels.toolkit().toString(), "--input",
             tmp.resolve("images").toString()}, new PrintStream(cliOut, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, code);
-        String[] cliRow = cliOut.toString(StandardCharsets.UTF_8).strip().split(",");
-        float[] cli = new float[cliRow.length];
+        // CSV: a header "id[,label],e0,e1,...", then one row per image.
+        String[] csv = cliOut.toString(StandardCharsets.UTF_8).strip().split("\n");
+        int first = Arrays.asList(csv[0].split(",")).indexOf("e0");
+        String[] cliRow = csv[1].split(",");
+        float[] cli = new float[cliRow.length - first];
         for (int j = 0; j < cli.length; j++) {
-            cli[j] = Float.parseFloat(cliRow[j]);
+            cli[j] = Float.parseFloat(cliRow[first + j]);
         }
 
         try (ServerFixture f = new ServerFixture(head(), config("toolkit").build(), false)) {
@@ -381,7 +384,7 @@ class EmbeddingServerTest {
     @Test
     void fullQueueAnswers503WithRetryAfterAndTimeoutsAnswer504() throws Exception {
         float[][] rows = TestModels.randomRows(10, 3, 16, 0, 1);
-        ServeConfig config = config("toolkit").maxQueueRows(2).maxRequestRows(2).requestTimeoutMs(1500).build();
+        ServeConfig config = config("toolkit").maxQueueRows(2).maxRequestRows(2).requestTimeoutMs(3000).build();
         try (ServerFixture f = new ServerFixture(head(), config, true)) {
             var held = f.postAsync("/embed", inputs(new float[][] {rows[0]}));
             f.gate.awaitEntered();
@@ -394,7 +397,7 @@ class EmbeddingServerTest {
             // Neither the held request nor the queued one finishes within the timeout: both get 504 and leave the queue.
             assertEquals(504, held.get().status());
             assertEquals(504, queued.get().status());
-            assertTrue(queued.get().error().startsWith("the request timed out after 1500 ms (--request-timeout-ms)"));
+            assertTrue(queued.get().error().startsWith("the request timed out after 3000 ms (--request-timeout-ms)"));
             assertEquals(2, (int) f.metric("c4j_serve_abandoned_total{reason=\"timeout\"}"));
             assertEquals(0, (int) f.metric("c4j_serve_queue_rows"));
             f.gate.open();
