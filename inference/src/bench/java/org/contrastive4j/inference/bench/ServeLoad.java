@@ -48,6 +48,8 @@ import org.contrastive4j.inference.EmbedderOptions;
 public final class ServeLoad {
 
     private static final int REFERENCE_BATCH = 64;
+    private static final String TABLE_HEAD = "| clients | seconds | requests | requests/s | requests per server CPU-s | p50 ms | p99 ms "
+            + "| errors | mean batch rows | batches by rows | server RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     private static final Pattern BUCKET = Pattern.compile("(?m)^c4j_serve_batch_rows_bucket\\{le=\"([^\"]+)\"\\} (\\d+)$");
     private static final Pattern SUM = Pattern.compile("(?m)^c4j_serve_batch_rows_sum (\\S+)$");
     private static final Pattern COUNT = Pattern.compile("(?m)^c4j_serve_batch_rows_count (\\d+)$");
@@ -68,28 +70,45 @@ public final class ServeLoad {
                 Arrays.toString(images.sampleShape()), requests.stream().mapToInt(b -> b.length).average().orElse(0));
 
         List<String> rows = new ArrayList<>();
-        double refBefore = reference(model, images, 10);
-        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s%n", REFERENCE_BATCH, refBefore);
+        List<Result> results = new ArrayList<>();
+        double load0 = loadAverage();
+        Rate refBefore = reference(model, images, 10);
+        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s, %.0f per CPU-second%n", REFERENCE_BATCH,
+                refBefore.perSecond(), refBefore.perCpuSecond());
         for (String phase : phases.split(",")) {
             String[] p = phase.split(":");
             Result r = phase(url, pid, requests, Integer.parseInt(p[0]), Integer.parseInt(p[1]), null);
+            results.add(r);
             rows.add(r.row());
             System.out.println(r.row());
         }
-        double refAfter = reference(model, images, 10);
-        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s%n", REFERENCE_BATCH, refAfter);
+        Rate refAfter = reference(model, images, 10);
+        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s, %.0f per CPU-second%n", REFERENCE_BATCH,
+                refAfter.perSecond(), refAfter.perCpuSecond());
+        double load1 = loadAverage();
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "in-process Embedder at batch %d: %.0f images/s before the phases, %.0f after%n%n",
-                REFERENCE_BATCH, refBefore, refAfter));
-        md.append("| clients | seconds | requests | requests/s | p50 ms | p99 ms | errors | mean batch rows | batches by rows (le) "
-                + "| server RSS MB |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "load average (1 min) %.1f before, %.1f after the phases; %d cores%n%n", load0, load1,
+                Runtime.getRuntime().availableProcessors()));
+        md.append(String.format(Locale.ROOT, "in-process Embedder at batch %d: %.0f images/s (%.0f per CPU-second) before the phases, "
+                + "%.0f (%.0f) after%n%n", REFERENCE_BATCH, refBefore.perSecond(), refBefore.perCpuSecond(), refAfter.perSecond(),
+                refAfter.perCpuSecond()));
+        md.append(TABLE_HEAD);
         rows.forEach(r -> md.append(r).append('\n'));
+        double refWall = (refBefore.perSecond() + refAfter.perSecond()) / 2;
+        double refCpu = (refBefore.perCpuSecond() + refAfter.perCpuSecond()) / 2;
+        for (Result r : results) {
+            if (r.clients() == 64) {
+                md.append(String.format(Locale.ROOT, "%n64 clients vs the in-process Embedder at batch %d (mean of before and after): "
+                        + "%.2f of its images/s, %.2f of its images per CPU-second%n", REFERENCE_BATCH, r.perSecond() / refWall,
+                        r.perServerCpuSecond() / refCpu));
+            }
+        }
         String[] s = soak.split(":");
         if (Integer.parseInt(s[1]) > 0) {
             List<double[]> samples = new ArrayList<>();
             Result r = phase(url, pid, requests, Integer.parseInt(s[0]), Integer.parseInt(s[1]), samples);
-            md.append(r.row()).append(" (soak)\n");
+            md.append(String.format(Locale.ROOT, "%nsoak:%n%n")).append(TABLE_HEAD).append(r.row()).append('\n');
             System.out.println(r.row() + " (soak)");
             double first = samples.get(0)[1];
             double last = samples.get(samples.size() - 1)[1];
@@ -103,10 +122,6 @@ public final class ServeLoad {
             Files.writeString(out.resolve("soak.csv"), csv);
             plot(samples, out.resolve("soak.png"));
         }
-        md.append(String.format(Locale.ROOT, "%n64-client throughput / in-process batch-%d throughput (mean of before and after): %s%n",
-                REFERENCE_BATCH, rows.stream().filter(x -> x.startsWith("| 64 |")).findFirst()
-                        .map(x -> String.format(Locale.ROOT, "%.2f", Double.parseDouble(x.split("\\|")[4].trim()) / ((refBefore + refAfter) / 2)))
-                        .orElse("n/a")));
         Files.writeString(out.resolve("results.md"), md);
         System.out.print(md);
     }
@@ -140,29 +155,37 @@ public final class ServeLoad {
         return out;
     }
 
-    /** Images per second of Embedder.embed(Samples) at batch 64 over {@code seconds}, in this JVM. */
-    private static double reference(Path model, Samples images, int seconds) throws IOException {
+    /** Throughput as wall-clock rate and per CPU-second of the process doing the work. */
+    private record Rate(double perSecond, double perCpuSecond) {}
+
+    /**
+     * Images per second of Embedder.embed(Samples) at batch 64 over {@code seconds}, in this JVM, and per CPU-second of
+     * this process (ONNX Runtime's threads included; the load clients are idle then).
+     */
+    private static Rate reference(Path model, Samples images, int seconds) throws IOException {
         Samples batch = images.head(REFERENCE_BATCH);
         try (Embedder e = Embedder.open(model, EmbedderOptions.builder().batchSize(REFERENCE_BATCH).build())) {
             for (int i = 0; i < 20; i++) {
                 e.embed(batch);
             }
             long n = 0;
+            double cpu0 = cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             long end = t0 + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 e.embed(batch);
                 n += REFERENCE_BATCH;
             }
-            return n / ((System.nanoTime() - t0) / 1e9);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            return new Rate(n / wall, n / (cpuSeconds(ProcessHandle.current().pid()) - cpu0));
         }
     }
 
-    private record Result(int clients, int seconds, long requests, double perSecond, double p50, double p99, long errors,
-            double meanBatch, String batches, double rssMb) {
+    private record Result(int clients, int seconds, long requests, double perSecond, double perServerCpuSecond, double p50,
+            double p99, long errors, double meanBatch, String batches, double rssMb) {
         String row() {
-            return String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.2f | %.2f | %d | %.1f | %s | %.1f |", clients, seconds, requests,
-                    perSecond, p50, p99, errors, meanBatch, batches, rssMb);
+            return String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.2f | %.2f | %d | %.1f | %s | %.1f |", clients, seconds,
+                    requests, perSecond, perServerCpuSecond, p50, p99, errors, meanBatch, batches, rssMb);
         }
     }
 
@@ -217,6 +240,7 @@ public final class ServeLoad {
         }
         Thread.sleep(2000);
         String atStart = metrics(url);
+        double cpu0 = cpuSeconds(pid);
         long t0 = System.nanoTime();
         if (samples != null) {
             long last = 0;
@@ -232,6 +256,7 @@ public final class ServeLoad {
         }
         long counted = done.sum();
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double serverCpu = cpuSeconds(pid) - cpu0;
         stop.set(true);
         for (Thread t : threads) {
             t.join(10_000);
@@ -262,8 +287,8 @@ public final class ServeLoad {
         if (before.isEmpty()) {
             throw new IllegalStateException("no metrics from " + url);
         }
-        return new Result(clients, seconds, counted, counted / elapsed, p50, p99, errors.sum(), batches == 0 ? 0 : rows / batches,
-                dist.toString(), rssMb(pid));
+        return new Result(clients, seconds, counted, counted / elapsed, counted / serverCpu, p50, p99, errors.sum(),
+                batches == 0 ? 0 : rows / batches, dist.toString(), rssMb(pid));
     }
 
     /** Reads one response (status line, headers, Content-Length body) and returns its status. */
@@ -323,6 +348,17 @@ public final class ServeLoad {
     private static double sum(String metrics) {
         Matcher x = SUM.matcher(metrics);
         return x.find() ? Double.parseDouble(x.group(1)) : 0;
+    }
+
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
+    /** User + system CPU time of a process so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15 of the whole line
     }
 
     private static double rssMb(long pid) throws IOException {
