@@ -8,7 +8,9 @@ little-endian data).
   /usr/bin/python3 scripts/resnet_parity.py fixtures [DST]
       Regenerates the small committed fixtures (default DST: models/src/test/resources/weights): reduced-width networks
       in torchvision's naming, their weights (safetensors F16 / BF16 / F32, and torch.save zip + legacy files) and
-      torchvision's pooled features for a fixed input. Deterministic (seeded).
+      torchvision's pooled features for a fixed input; and three tiny torch.save files for the reader's tests.
+      Deterministic (seeded): reruns are byte-identical except the legacy torch.save file (its storage keys are
+      object ids).
 
   /usr/bin/python3 scripts/resnet_parity.py parity [WORK] [--models resnet18,resnet34,resnet50]
       Full-size torchvision resnet18/34/50 (weights=None, random weights with calibrated BatchNorm statistics),
@@ -165,6 +167,13 @@ def fixtures(dst):
         write_safetensors(os.path.join(dst, name + ".expected.safetensors"), {"input": x, "embedding": y})
         print(f"{name}: {family} width {width} {stem} stem, {dtype}, {sum(t.numel() for t in sd.values())} values, "
               f"embedding {tuple(y.shape)}, max |y| {y.abs().max().item():.4g}")
+    # torch.save files for the reader's own tests: a checkpoint dict around a state dict, a non-contiguous tensor,
+    # a whole module (pickled classes and calls that a data-only reader must refuse without executing them).
+    torch.manual_seed(5)
+    torch.save({"epoch": 3, "arch": "toy", "state_dict": {"a": torch.arange(6.0).view(2, 3), "b": torch.tensor([1.5])},
+                "best": 0.5}, os.path.join(dst, "checkpoint-dict.pth"))
+    torch.save({"x": torch.arange(6.0).view(2, 3).t()}, os.path.join(dst, "noncontiguous.pth"))
+    torch.save(nn.Linear(2, 2), os.path.join(dst, "module.pth"))
     total = sum(os.path.getsize(os.path.join(dst, f)) for f in os.listdir(dst))
     print(f"fixtures in {dst}: {total} bytes")
 
