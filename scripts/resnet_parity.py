@@ -19,6 +19,7 @@ little-endian data).
       torchvision's pooled features of the same pixels. Prints max |ours - torch| and its ratio to max |torch|; fails
       above 1e-5 (scaled by max(1, max |torch|), the exporter's own measure).
 """
+import copy
 import json
 import os
 import struct
@@ -73,7 +74,15 @@ def features(model, x):
 
 
 def randomise(model, calibration_shape, generator):
-    """Non-trivial BatchNorm parameters, then running statistics measured on random batches (not 0/1 defaults)."""
+    """Non-trivial BatchNorm parameters and statistics (not torch's 0/1 defaults), numerically well-conditioned.
+
+    The running mean is measured on random batches; the running variance is the measured second moment E[x^2]
+    (variance + mean^2), not the variance. A random deep network maps every input to nearly the same features, so the
+    measured variances are tiny next to the means and (x - mean) / std would amplify float32 rounding: torch's own
+    float32 result then differs from its float64 one by 1e-5 to 4e-5 (scaled), and no two float32 implementations
+    could agree to 1e-5. With the second moment the float32-vs-float64 difference is below 1.5e-6 and the outputs
+    still differ between inputs.
+    """
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
             with torch.no_grad():
@@ -88,7 +97,17 @@ def randomise(model, calibration_shape, generator):
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.momentum = 0.1
+            with torch.no_grad():
+                m.running_var.add_(m.running_mean ** 2)
     model.eval()
+
+
+def conditioning(model, x):
+    """max |float32 - float64| / max(1, max |float64|) of the pooled features: the float32 noise floor."""
+    with torch.no_grad():
+        y32 = features(model, x).double()
+        y64 = features(copy.deepcopy(model).double(), x.double())
+    return float((y32 - y64).abs().max() / max(1.0, float(y64.abs().max())))
 
 
 def round_to(model, dtype):
@@ -166,7 +185,8 @@ def fixtures(dst):
             y = features(model, x)
         write_safetensors(os.path.join(dst, name + ".expected.safetensors"), {"input": x, "embedding": y})
         print(f"{name}: {family} width {width} {stem} stem, {dtype}, {sum(t.numel() for t in sd.values())} values, "
-              f"embedding {tuple(y.shape)}, max |y| {y.abs().max().item():.4g}")
+              f"embedding {tuple(y.shape)}, max |y| {y.abs().max().item():.4g}, float32 vs float64 "
+              f"{conditioning(model, x):.2g}")
     # torch.save files for the reader's own tests: a checkpoint dict around a state dict, a non-contiguous tensor,
     # a whole module (pickled classes and calls that a data-only reader must refuse without executing them).
     torch.manual_seed(5)
@@ -195,6 +215,7 @@ def parity(work, families):
         write_safetensors(weights, model.state_dict(), "F32")
         with torch.no_grad():
             expected = features(model, normalised).numpy()
+        print(f"{family}: torch float32 vs float64 {conditioning(model, normalised):.2g} (the float32 noise floor)")
         onnx = os.path.join(work, family + ".onnx")
         out = os.path.join(work, family + "-embedding.npy")
         run([c4j, "export", "--model", family, "--init-weights", weights, "--input-shape", "3,224,224", "--out", onnx])

@@ -1,17 +1,21 @@
 package org.contrastive4j.models.weights;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -172,6 +176,23 @@ public final class ResNetWeights implements AutoCloseable {
 
     public Path path() {
         return file.path();
+    }
+
+    /** The SHA-256 of the weight file, 64 lower-case hex digits (read in one streaming pass). */
+    public String sha256() throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        try (InputStream in = Files.newInputStream(path())) {
+            byte[] buf = new byte[1 << 16];
+            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** {@code resnet18}, {@code resnet34} or {@code resnet50}. */
@@ -424,16 +445,6 @@ public final class ResNetWeights implements AutoCloseable {
         for (Pair<String, Block> c : b.getChildren()) {
             leaves(c.getValue(), out);
         }
-    }
-
-    /** For tests: the expected shape of every key this mapping reads, in order. */
-    List<String> keys(EncoderBlock block) {
-        List<String> keys = new ArrayList<>();
-        for (Target t : targets(block.backbone())) {
-            Shape s = t.parameter().getArray().getShape();
-            keys.add(prefix + t.key() + " " + s);
-        }
-        return keys;
     }
 
     @Override
