@@ -113,6 +113,20 @@ class PretrainedStartTest {
     }
 
     @Test
+    void gradCacheShardsLeaveTheFrozenBackboneBitForBitAsLoaded() throws Exception {
+        // 12 rows in five shards (3, 3, 2, 2, 2): weights of 1/6 would round a weighted sum of unchanged statistics
+        TrainConfig c = config(Map.of("epochs", 1, "grad_cache_chunks", 5, "batch_size", 6, "max_train_samples", 12));
+        try (TrainingSession s = TrainingSession.start(c, ResumeTest.QUIET)) {
+            Map<String, float[]> loaded = params(s.block().backbone());
+            s.run();
+            Map<String, float[]> end = params(s.block().backbone());
+            for (Map.Entry<String, float[]> e : loaded.entrySet()) {
+                assertArrayEquals(e.getValue(), end.get(e.getKey()), "frozen backbone parameter " + e.getKey() + " changed");
+            }
+        }
+    }
+
+    @Test
     void weightsThatDoNotFitTheConfigurationAreRefused() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> TrainingSession.start(config(Map.of("model", "resnet50")), ResumeTest.QUIET)).getMessage()
