@@ -94,7 +94,8 @@ public final class Encoders {
             for (int b = 0; b < blocks[stage]; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 boolean project = in != out || stride != 1;
-                net.add(bottleneck ? bottleneckBlock(spec, width, out, stride, project) : basicBlock(spec, out, stride, project));
+                net.add(bottleneck ? bottleneckBlock(spec, width, out, stride, project)
+                        : basicBlock(spec, out, stride, project));
                 in = out;
             }
         }

@@ -69,14 +69,15 @@ public final class SafeTensorsFile implements WeightFile {
     private static SafeTensorsFile read(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8) {
-            throw new WeightsException(file, "not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
+            throw new WeightsException(file, "not a safetensors (nor torch.save) file: " + size
+                    + " bytes, shorter than the 8-byte header length");
         }
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(file, ch, len, 0);
         long headerBytes = len.getLong(0);
         if (headerBytes < 2 || headerBytes > size - 8) {
-            throw new WeightsException(file, "not a safetensors file: the header length " + Long.toUnsignedString(headerBytes)
-                    + " does not fit in the file's " + size + " bytes");
+            throw new WeightsException(file, "not a safetensors (nor torch.save) file: the header length "
+                    + Long.toUnsignedString(headerBytes) + " does not fit in the file's " + size + " bytes");
         }
         if (headerBytes > MAX_HEADER_BYTES) {
             throw new WeightsException(file, "safetensors header of " + headerBytes + " bytes is larger than the "

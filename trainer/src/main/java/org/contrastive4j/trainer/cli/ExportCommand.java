@@ -47,7 +47,7 @@ public final class ExportCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "export a checkpoint to ONNX (opset 17), checked against DJL by ONNX Runtime";
+        return "export a checkpoint (or pretrained ResNet weights) to ONNX (opset 17), checked against DJL by ONNX Runtime";
     }
 
     @Override
