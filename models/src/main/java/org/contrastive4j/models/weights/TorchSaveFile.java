@@ -166,6 +166,9 @@ public final class TorchSaveFile implements WeightFile {
                 if (s == null) {
                     throw new WeightsException(file, "storage key " + k + " is listed but no tensor uses it");
                 }
+                if (pos + 8 > fileSize) {
+                    throw new WeightsException(file, "storage " + k + " runs past the end of the file (truncated?)");
+                }
                 count.clear();
                 readFully(file, ch, count, pos);
                 long numel = count.getLong(0);
