@@ -70,9 +70,8 @@ public final class PretrainedStart {
             EncoderBlock block = Encoders.build(spec);
             block.initialize(manager, DataType.FLOAT32, input);
             ResNetWeights.LoadReport report = w.load(block);
-            out.printf(Locale.ROOT, "init weights %s: %s; %s; stem and width from the weights%s; inputs normalised with "
-                            + "ImageNet's mean/std%n", file, w.describe(), report.describe(),
-                    c.stem().equals(w.stem()) ? "" : " (not --stem " + c.stem() + ")");
+            out.printf(Locale.ROOT, "init weights %s: %s; %s; stem and width come from the weights (--stem does not "
+                    + "apply); inputs normalised with ImageNet's mean/std%n", file, w.describe(), report.describe());
             return block;
         }
     }

@@ -107,7 +107,7 @@ class PretrainedStartTest {
         assertTrue(printed.contains("init weights " + WEIGHTS + ": resnet18 (basic blocks 2-2-2-2, width 8, imagenet stem, "
                 + "3 input channels; safetensors); loaded 100 tensors"), printed);
         assertTrue(printed.contains("conv1.weight summed over its 3 input channels for 1-channel input"), printed);
-        assertTrue(printed.contains("(not --stem cifar)"), printed);
+        assertTrue(printed.contains("stem and width come from the weights"), printed);
         assertTrue(printed.contains("backbone frozen for the first 1 epoch (steps 1-4)"), printed);
         assertTrue(printed.contains("backbone unfrozen from step 5"), printed);
     }
