@@ -62,7 +62,6 @@ final class Responses {
      */
     static String classifications(Object[] rows, int topK, ServedModel model) {
         List<String> names = model.classNames();
-        int[] refLabels = model.index().map(KnnIndex::labels).orElse(null);
         return write(w -> {
             w.beginArray();
             for (Object row : rows) {
@@ -83,7 +82,7 @@ final class Responses {
                     w.name("neighbors").beginArray();
                     for (int j = 0; j < p.neighbors().length; j++) {
                         int ref = p.neighbors()[j];
-                        int label = refLabels[ref];
+                        int label = model.referenceLabel(ref);
                         w.beginObject().name("index").value(ref).name("label").value(label)
                                 .name("class_name").value(className(names, label))
                                 .name("distance").jsonValue(number(p.distances()[j])).endObject();

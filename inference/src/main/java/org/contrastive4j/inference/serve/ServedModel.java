@@ -18,6 +18,7 @@ public final class ServedModel implements BatchBackend {
 
     private final Embedder embedder;
     private final Classifier classifier;
+    private final int[] referenceLabels;
 
     /**
      * @param classifier the model's head or a k-NN index over its embeddings; {@code null}: {@code /classify} is
@@ -26,6 +27,7 @@ public final class ServedModel implements BatchBackend {
     public ServedModel(Embedder embedder, Classifier classifier) {
         this.embedder = embedder;
         this.classifier = classifier;
+        this.referenceLabels = index().map(KnnIndex::labels).orElse(null);
     }
 
     /** The name a server gives a model by default: its file name without the extension. */
@@ -54,6 +56,11 @@ public final class ServedModel implements BatchBackend {
     /** The output {@code /embed} returns ({@link Embedder#embed}, L2-normalised when the embedder is). */
     public String embeddingOutput() {
         return embedder.info().outputName();
+    }
+
+    /** The label of the index's reference sample {@code i} (a k-NN classifier only). */
+    int referenceLabel(int i) {
+        return referenceLabels[i];
     }
 
     /** The classes a prediction may name. */
