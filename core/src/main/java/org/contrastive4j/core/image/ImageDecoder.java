@@ -3,7 +3,6 @@ package org.contrastive4j.core.image;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG and JPEG (and whatever else ImageIO reads) into a {@link DecodedImage}, the same way for every path
@@ -33,6 +31,12 @@ public final class ImageDecoder {
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     /** System property that overrides {@link #DEFAULT_MAX_PIXELS} for every decoder built with {@link #defaults()}. */
     public static final String MAX_PIXELS_PROPERTY = "c4j.image.maxPixels";
+
+    static {
+        // ImageIO otherwise writes a temporary file for every image it decodes from a stream: slow, and it fails
+        // where the temporary directory is not writable.
+        ImageIO.setUseCache(false);
+    }
 
     private final long maxPixels;
 
@@ -67,7 +71,7 @@ public final class ImageDecoder {
 
     /** Decodes a file that will be fitted to {@code targetHeight x targetWidth} (0, 0: no target, full resolution). */
     public DecodedImage decode(Path file, int targetHeight, int targetWidth) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) {
             return decode(in, file.toString(), targetHeight, targetWidth);
         }
     }
@@ -79,10 +83,8 @@ public final class ImageDecoder {
 
     private DecodedImage decode(InputStream in, String source, int targetHeight, int targetWidth) throws IOException {
         BufferedImage img;
-        // A memory-cached stream: ImageIO.createImageInputStream would (by default) copy every image to a temporary
-        // file first, which costs a disk write per decode on the loader threads.
-        try (ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
                 throw new IOException(source + ": unreadable image (not a PNG or JPEG file ImageIO can decode)");
             }

@@ -50,6 +50,10 @@ public final class EvaluateCommand implements CliCommand {
     @Override
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
+        Path dir = Path.of(line.getOptionValue("out", "."));
+        Path png = dir.resolve("confusion-matrix.png");
+        Path json = dir.resolve("evaluation.json");
+        OutputGuard.refuseInputs(line, "out", List.of(png, json));
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
             Dataset samples = ModelArgs.load(line, embedder, "test");
@@ -61,10 +65,8 @@ public final class EvaluateCommand implements CliCommand {
             int[] predicted = Metrics.labels(predictions);
             double accuracy = Metrics.accuracy(predicted, truth);
             ConfusionMatrix cm = ConfusionMatrix.of(truth, predicted, classifier.classNames());
-            Path dir = Path.of(line.getOptionValue("out", "."));
-            Path png = dir.resolve("confusion-matrix.png");
             cm.writePng(png, "confusion matrix: " + samples.source());
-            AtomicFiles.writeString(dir.resolve("evaluation.json"), summary(line, classifier, cm, accuracy));
+            AtomicFiles.writeString(json, summary(line, classifier, cm, accuracy));
 
             out.printf(Locale.ROOT, "accuracy %.4f (%d/%d) with %s%n", accuracy, Math.round(accuracy * truth.length),
                     truth.length, classifier.usesHead() ? "the classifier head" : "k-NN index " + line.getOptionValue("index"));

@@ -86,8 +86,8 @@ final class ModelArgs {
 
     /**
      * Opens the {@code --input} values shaped for the model: CSV/NPY rows reshaped, images (files, folders, lists,
-     * globs, manifests) fitted to its input shape and decoded on demand; ids are the file paths relative to the input
-     * (or as given), or the row index.
+     * globs, manifests) fitted to its input shape and decoded on demand; each sample's {@link Dataset#id} is its file
+     * path relative to the input (or as given), else its row index.
      */
     static Dataset load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
         LoadOptions.Builder b = LoadOptions.builder().split(line.getOptionValue("split", defaultSplit))
