@@ -89,7 +89,9 @@ class InputFormsCliTest {
 
         Run embed = cli("embed", "--model", model, "--input", a);
         assertEquals(0, embed.code(), embed.err());
-        assertEquals(1, embed.out().lines().count());
+        List<String> rows = embed.out().lines().toList();
+        assertEquals(2, rows.size(), embed.out());
+        assertTrue(rows.get(0).startsWith("id,") && rows.get(1).startsWith(a + ","), embed.out());
     }
 
     @Test
