@@ -356,6 +356,9 @@ public final class Embedder implements AutoCloseable {
             if (o.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(o.intraOpThreads());
             }
+            if (!o.spinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             if (device.isGpu()) {
                 so.addCUDA(device.singleGpu());
             }
