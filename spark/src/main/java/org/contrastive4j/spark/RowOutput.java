@@ -8,6 +8,7 @@ import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.knn.Vote;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
+import scala.collection.immutable.ArraySeq;
 
 /** What a transformer appends to each good row, computed batch by batch on the executors. */
 interface RowOutput extends Serializable {
@@ -31,7 +32,9 @@ interface RowOutput extends Serializable {
                     if (l2) {
                         Embedder.l2NormalizeInPlace(emb[i]);
                     }
-                    out[i] = new Object[] {emb[i]};
+                    // Row's external form of an array is a Scala Seq (what Row.getList / getSeq cast to), here
+                    // wrapping the float[] without copying or boxing.
+                    out[i] = new Object[] {ArraySeq.unsafeWrapArray(emb[i])};
                 }
                 return out;
             };
