@@ -45,7 +45,7 @@ class KnnClassifierTest {
             index = dir.resolve("train.idx");
             built.save(index);
         }
-        pngs = TestData.pngs(dir.resolve("test-pngs"), test);
+        pngs = TestData.testPngs();
     }
 
     @Test

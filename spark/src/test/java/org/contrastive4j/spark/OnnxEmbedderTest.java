@@ -60,10 +60,9 @@ class OnnxEmbedderTest {
     }
 
     @Test
-    void pngFilesFromBinaryFileGiveTheEmbeddersNumbers(@TempDir Path dir) throws Exception {
-        TestData.pngs(dir, test);
+    void pngFilesFromBinaryFileGiveTheEmbeddersNumbers() throws Exception {
         Dataset<Row> images = TestSpark.session().read().format("binaryFile").option("recursiveFileLookup", "true")
-                .load(dir.toString());
+                .load(TestData.testPngs().toString());
         Dataset<Row> out = new OnnxEmbedder().setModelPath(TestData.model().toString()).setInputCol("content")
                 .setNormalize(true).transform(images);
         assertEquals(DataTypes.createArrayType(DataTypes.FloatType, false), out.schema().apply("embedding").dataType());

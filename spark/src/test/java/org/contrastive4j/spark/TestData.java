@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,18 +17,18 @@ import org.contrastive4j.core.data.ImageFolder;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 
-/** The committed fixtures the tests run on, and DataFrames made from them. */
-final class TestData {
+/** The committed fixtures the tests run on, and DataFrames made from them (public for the cli tests). */
+public final class TestData {
 
     private TestData() {}
 
-    static Path home() {
+    public static Path home() {
         String home = System.getProperty("c4j.home");
         return home == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(home);
     }
 
     /** A real small-cnn export (28 x 28 gray input, 16-d embedding, c4j metadata with Fashion-MNIST mean/std). */
-    static Path model() {
+    public static Path model() {
         return existing(home().resolve("core/src/test/resources/fixtures/format-v1/model.onnx"));
     }
 
@@ -41,7 +43,7 @@ final class TestData {
     }
 
     /** The committed Fashion-MNIST subset: 2,000 train / 1,000 test images, [1, 28, 28] in [0, 1]. */
-    static Samples subset(String split) throws IOException {
+    public static Samples subset(String split) throws IOException {
         return DataSources.load(existing(home().resolve("data/fashion-mnist-subset")), LoadOptions.builder().split(split).build());
     }
 
@@ -50,6 +52,27 @@ final class TestData {
             throw new IllegalStateException("missing test fixture " + p);
         }
         return p;
+    }
+
+    private static Path testPngs;
+
+    /** The test split's 1,000 images as PNGs (see {@link #pngs}), written once per test JVM. */
+    public static synchronized Path testPngs() throws IOException {
+        if (testPngs == null) {
+            Path dir = Files.createTempDirectory("c4j-spark-test-pngs");
+            pngs(dir, subset("test"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            testPngs = dir;
+        }
+        return testPngs;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort, at JVM exit
+        }
     }
 
     /**
@@ -62,7 +85,7 @@ final class TestData {
     }
 
     /** The sample index encoded in a PNG path written by {@link #pngs}. */
-    static int indexOf(String path) {
+    public static int indexOf(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return Integer.parseInt(name.substring(0, name.indexOf('.')));
     }
@@ -81,7 +104,7 @@ final class TestData {
         return TestSpark.session().createDataFrame(rows, schema).coalesce(partitions);
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             return Double.POSITIVE_INFINITY;
         }
@@ -92,11 +115,15 @@ final class TestData {
         return m;
     }
 
-    static float[] floats(Row row, String col) {
-        List<Object> l = row.getList(row.fieldIndex(col));
+    public static float[] floats(Row row, String col) {
+        return floats(row, row.fieldIndex(col));
+    }
+
+    public static float[] floats(Row row, int col) {
+        List<Object> l = row.getList(col);
         float[] v = new float[l.size()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (Float) l.get(i);
+            v[i] = ((Number) l.get(i)).floatValue();
         }
         return v;
     }

@@ -3,13 +3,13 @@ package org.contrastive4j.spark;
 import org.apache.spark.sql.SparkSession;
 
 /** The one SparkSession of the test JVM: local[2], driver on 127.0.0.1, no UI, few shuffle partitions. */
-final class TestSpark {
+public final class TestSpark {
 
     private static SparkSession session;
 
     private TestSpark() {}
 
-    static synchronized SparkSession session() {
+    public static synchronized SparkSession session() {
         if (session == null) {
             session = SparkSession.builder().appName("contrastive4j-spark-tests").master("local[2]")
                     .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")

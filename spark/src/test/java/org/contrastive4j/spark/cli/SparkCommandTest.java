@@ -20,8 +20,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.contrastive4j.core.cli.C4j;
 import org.contrastive4j.core.data.ImageFolder;
-import org.contrastive4j.core.data.DataSources;
-import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
@@ -30,7 +28,8 @@ import org.contrastive4j.core.knn.Vote;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.spark.TestSparkAccess;
+import org.contrastive4j.spark.TestData;
+import org.contrastive4j.spark.TestSpark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,19 +47,17 @@ class SparkCommandTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        Path home = Path.of(System.getProperty("c4j.home", ".."));
-        model = home.resolve("core/src/test/resources/fixtures/format-v1/model.onnx");
-        test = DataSources.load(home.resolve("data/fashion-mnist-subset"), LoadOptions.builder().split("test").build()).head(200);
+        model = TestData.model();
+        test = TestData.subset("test");
         try (Embedder e = Embedder.open(model)) {
             expected = e.embed(test);
         }
-        pngs = dir.resolve("pngs");
-        ImageFolder.write(pngs, test);
+        pngs = TestData.testPngs();
         session(); // the test JVM's one session: 'c4j spark' runs in it
     }
 
     static SparkSession session() {
-        return TestSparkAccess.session();
+        return TestSpark.session();
     }
 
     static Result c4j(String... args) {
@@ -71,26 +68,15 @@ class SparkCommandTest {
     }
 
     static int indexOf(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return Integer.parseInt(name.substring(0, name.indexOf('.')));
+        return TestData.indexOf(path);
     }
 
     static float[] floats(Row r, int col) {
-        List<Object> l = r.getList(col);
-        float[] v = new float[l.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = ((Number) l.get(i)).floatValue();
-        }
-        return v;
+        return TestData.floats(r, col);
     }
 
     static double maxAbsDiff(float[] a, float[] b) {
-        assertEquals(a.length, b.length);
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs((double) a[i] - b[i]));
-        }
-        return m;
+        return TestData.maxAbsDiff(a, b);
     }
 
     @Test
@@ -106,9 +92,9 @@ class SparkCommandTest {
         Result r = c4j("spark", "embed", "--master", "local[2]", "--model", model.toString(), "--input", pngs.toString(),
                 "--output", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("embedded 200 rows in "), r.out());
+        assertTrue(r.out().startsWith("embedded 1000 rows in "), r.out());
         List<Row> rows = session().read().parquet(out.toString()).collectAsList();
-        assertEquals(200, rows.size());
+        assertEquals(1000, rows.size());
         assertEquals(List.of("id", "embedding"), List.of(session().read().parquet(out.toString()).columns()));
         for (Row row : rows) {
             assertTrue(row.getString(0).startsWith("file:/"), row.getString(0));
@@ -137,7 +123,7 @@ class SparkCommandTest {
         assertEquals(0, r.code(), r.err());
         List<Row> rows = session().read().option("header", "true").option("inferSchema", "true").csv(out.toString())
                 .collectAsList();
-        assertEquals(200, rows.size());
+        assertEquals(1000, rows.size());
         assertEquals(List.of("id", "prediction", "label_index", "score"),
                 List.of(session().read().option("header", "true").csv(out.toString()).columns()));
         for (Row row : rows) {
