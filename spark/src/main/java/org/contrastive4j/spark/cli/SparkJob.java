@@ -59,27 +59,43 @@ final class SparkJob {
         if (!submitted && !context.verbose() && System.getProperty("log4j2.configurationFile") == null) {
             quietLogging();
         }
-        Map<String, String> conf = confPairs(line);
+        Map<String, String> user = confPairs(line);
         boolean existing = SparkSession.getDefaultSession().isDefined();
-        SparkSession.Builder builder = SparkSession.builder().appName("c4j spark " + what);
         String master = line.getOptionValue("master", submitted || existing ? null : "local[*]");
+        Map<String, String> conf = new LinkedHashMap<>();
+        if (existing) {
+            // In-process use (tests, a JVM that already runs Spark): only the SQL settings of a running session change.
+            String running = SparkSession.getDefaultSession().get().sparkContext().master();
+            if (master != null && !master.equals(running)) {
+                throw new CliException("--master " + master + ": this JVM already runs a Spark session on " + running);
+            }
+            for (String k : user.keySet()) {
+                if (!k.startsWith("spark.sql.")) {
+                    throw new CliException("--conf " + k + ": this JVM already runs a Spark session, whose settings other "
+                            + "than spark.sql.* are fixed");
+                }
+            }
+        } else {
+            if (master != null && master.startsWith("local")) {
+                // A local driver needs no network: bind it to the loopback address and skip the web UI.
+                conf.put("spark.driver.host", "127.0.0.1");
+                conf.put("spark.driver.bindAddress", "127.0.0.1");
+                conf.put("spark.ui.enabled", "false");
+            }
+            conf.put("spark.ui.showConsoleProgress", Boolean.toString(System.console() != null));
+            // Local files through Hadoop's raw local file system: the default, checksummed one looks for a '.crc'
+            // sibling of every file it opens, which cost more than reading and decoding a small image (profiled).
+            conf.put("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+            conf.put(OPEN_COST, IMAGE_OPEN_COST);
+        }
+        conf.putAll(user);
+        SparkSession.Builder builder = SparkSession.builder().appName("c4j spark " + what);
         if (master != null) {
             builder.master(master);
-            if (master.startsWith("local")) {
-                // A local driver needs no network: bind it to the loopback address and skip the web UI.
-                conf.putIfAbsent("spark.driver.host", "127.0.0.1");
-                conf.putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
-                conf.putIfAbsent("spark.ui.enabled", "false");
-            }
         }
-        conf.putIfAbsent("spark.ui.showConsoleProgress", Boolean.toString(System.console() != null));
         conf.forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
-        if (existing && master != null && !master.equals(spark.sparkContext().master())) {
-            throw new CliException("--master " + master + ": this JVM already runs a Spark session on "
-                    + spark.sparkContext().master());
-        }
-        boolean ownOpenCost = !spark.conf().contains(OPEN_COST);
+        boolean ownOpenCost = existing && !spark.conf().contains(OPEN_COST);
         if (ownOpenCost) {
             spark.conf().set(OPEN_COST, IMAGE_OPEN_COST);
         }
@@ -155,6 +171,11 @@ final class SparkJob {
                 .mode(line.hasOption("overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format);
         if (format.equals("csv")) {
             writer = writer.option("header", "true");
+        }
+        if (format.equals("parquet") && !classify) {
+            // Embeddings (and paths) are all distinct: Parquet's dictionary encoding only burns CPU trying (it was
+            // the largest cost of the executors, before the model, in a profile of 'c4j spark embed').
+            writer = writer.option("parquet.enable.dictionary", "false");
         }
         boolean existed = FileSystem.get(new Path(output).toUri(), hadoop).exists(new Path(output));
         try {

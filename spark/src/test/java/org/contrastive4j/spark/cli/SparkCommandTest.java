@@ -206,5 +206,8 @@ class SparkCommandTest {
                 "--output", "x.parquet").err().contains("--index applies to 'c4j spark classify'"));
         assertTrue(c4j("spark", "embed", "--master", "local[3]", "--model", model.toString(), "--input", pngs.toString(),
                 "--output", dir.resolve("m.parquet").toString()).err().contains("already runs a Spark session on local[2]"));
+        assertTrue(c4j("spark", "embed", "--conf", "spark.executor.memory=2g", "--model", model.toString(), "--input",
+                pngs.toString(), "--output", dir.resolve("m.parquet").toString()).err()
+                .contains("--conf spark.executor.memory: this JVM already runs a Spark session"));
     }
 }
