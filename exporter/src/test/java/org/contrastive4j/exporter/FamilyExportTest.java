@@ -30,14 +30,14 @@ class FamilyExportTest {
             TestModels.train(block, m, 3, 16);
             ExportReport r = OnnxExporter.export(block, options.randomBatchSizes(1, 8, 256)
                     .metadata(Map.of(MetadataKeys.LOSS, "ntxent", MetadataKeys.SEED, "7")).build(), out);
-            assertTrue(r.maxScaledDiff() <= ExportOptions.DEFAULT_TOLERANCE, "parity " + r.maxScaledDiff());
+            assertTrue(r.maxScaledDiff() <= 1e-5, "parity " + r.maxScaledDiff());
             assertTrue(r.maxScaledDiff() <= r.maxAbsDiff());
             // float32 kernels differ a little, yet far less than any conversion error would
             assertTrue(r.maxAbsDiff() < 1e-4, "max abs diff " + r.maxAbsDiff());
+            TestModels.assertIndependentParity(out, block, m, 5, 11);
             for (String check : new String[] {"random-1", "random-8", "random-256"}) {
                 assertTrue(r.diffByCheck().containsKey(check + "/embedding"), r.diffByCheck().toString());
             }
-            assertEquals(r.maxAbsDiff(), r.diffByCheck().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
             assertTrue(r.nodeCount() > 0);
             assertEquals(out, r.path());
             assertEquals(List.of(), TestModels.others(dir, out), "leftover files");
@@ -88,5 +88,21 @@ class FamilyExportTest {
         ModelSpec spec = ModelSpec.resnet18(3, 64, 64, ModelSpec.STEM_IMAGENET).withWidth(8).withProjectionDims(64, 32);
         ExportReport r = exportTrained(spec, ExportOptions.builder());
         TestModels.assertStructure(r.path(), spec, Map.of("embedding", 64, "projection", 32), r);
+    }
+
+    @Test
+    void resnet50BottleneckAndDownsampleBlocksPassParity() throws Exception {
+        ModelSpec spec = ModelSpec.resnet(ModelSpec.RESNET50, 3, 48, 48, ModelSpec.STEM_IMAGENET).withWidth(4)
+                .withProjectionDims(32, 16);
+        ExportReport r = exportTrained(spec, ExportOptions.builder());
+        TestModels.assertStructure(r.path(), spec, Map.of("embedding", 128, "projection", 16), r);
+    }
+
+    @Test
+    void resnet34CifarStemPassesParity() throws Exception {
+        ModelSpec spec = ModelSpec.resnet(ModelSpec.RESNET34, 3, 16, 16, ModelSpec.STEM_CIFAR).withWidth(4)
+                .withProjectionDims(16);
+        ExportReport r = exportTrained(spec, ExportOptions.builder());
+        TestModels.assertStructure(r.path(), spec, Map.of("embedding", 32, "projection", 16), r);
     }
 }

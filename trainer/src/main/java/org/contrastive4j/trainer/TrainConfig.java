@@ -28,6 +28,8 @@ public record TrainConfig(
         int embeddingDim,
         int projectionDim,
         String stem,
+        String initWeights,
+        int freezeBackboneEpochs,
         String loss,
         Map<String, String> lossParams,
         int views,
@@ -123,7 +125,8 @@ public record TrainConfig(
         oneOf("optimizer", optimizer, "sgd", "adamw");
         oneOf("schedule", schedule, "cosine", "constant");
         oneOf("sampler", sampler, "auto", "random", "balanced");
-        oneOf("model", model, "small-cnn", "mlp", "resnet18");
+        oneOf("model", model, "small-cnn", "mlp", "resnet18", "resnet34", "resnet50");
+        require(freezeBackboneEpochs >= 0, "freeze_backbone_epochs must be >= 0, got " + freezeBackboneEpochs);
         require(samplesPerClass >= 0, "samples_per_class must be >= 0 (0 = auto)");
         require(gradCacheChunks >= 0, "grad_cache_chunks must be >= 0 (0 = off), got " + gradCacheChunks);
         require(gradCacheChunks == 0 || (long) batchSize * views >= 2L * gradCacheChunks, "grad_cache_chunks "

@@ -5,8 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -31,14 +29,12 @@ import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.contract.ToolkitVersion;
 import org.contrastive4j.core.data.Samples;
-import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.losses.RepulsionMeter;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.EncoderBlock;
-import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelCheckpoint;
 import org.contrastive4j.models.ModelSpec;
 import org.contrastive4j.trainer.data.BatchLoader;
@@ -94,7 +90,7 @@ public final class TrainingSession implements AutoCloseable {
         this.layout = RunLayout.of(runDir);
         this.out = out;
         DjlRuntime.offline();
-        this.data = TrainingData.load(config);
+        this.data = PretrainedStart.withInputNormalization(config, TrainingData.load(config));
         this.loss = LossRegistry.create(config.loss(), config.lossParams());
         this.devices = Devices.resolve(config.device());
         this.device = devices.get(0);
@@ -113,13 +109,12 @@ public final class TrainingSession implements AutoCloseable {
         if (resumeCheckpoint != null) {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(resumeCheckpoint, manager);
             this.block = loaded.block();
-            this.optimizer = newOptimizer();
+            this.optimizer = PretrainedStart.optimizer(config, newOptimizer(), block);
             restore(loaded.extras());
         } else {
             Engine.getInstance().setRandomSeed((int) config.seed());
-            this.block = Encoders.build(spec);
-            block.initialize(manager, DataType.FLOAT32, new Shape(Shapes.prepend(1, data.train().sampleShape())));
-            this.optimizer = newOptimizer();
+            this.block = PretrainedStart.build(config, spec, data.train().sampleShape(), manager, out);
+            this.optimizer = PretrainedStart.optimizer(config, newOptimizer(), block);
         }
         // Several devices, or chunks on one, go through GradCache so that the loss always sees the global batch.
         this.trainStep = Step.create(block, loss, optimizer, manager, devices, config.clipGradNorm(), config.gradCacheChunks());
@@ -191,10 +186,11 @@ public final class TrainingSession implements AutoCloseable {
         }
         return switch (family) {
             case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
-            case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], stem);
+            case "resnet18", "resnet34", "resnet50" -> ModelSpec.resnet(family, shape[0], shape[1], shape[2], stem);
             case "mlp" -> ModelSpec.mlp(Arrays.stream(shape).reduce(1, Math::multiplyExact), new int[] {512, 256},
                     embeddingDim > 0 ? embeddingDim : 128);
-            default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18)");
+            default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18, "
+                    + "resnet34, resnet50)");
         };
     }
 
@@ -260,6 +256,11 @@ public final class TrainingSession implements AutoCloseable {
             long trainNanos = 0;
             long trainImages = 0;
             while (globalStep < totalSteps) {
+                String freeze = PretrainedStart.beforeStep(config, block, globalStep, spe);
+                if (freeze != null) {
+                    progress.breakLine();
+                    out.println(freeze);
+                }
                 ViewBatch batch = loader.next();
                 long s0 = System.nanoTime();
                 float lr = schedule.at(globalStep);

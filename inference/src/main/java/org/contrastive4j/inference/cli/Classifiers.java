@@ -13,7 +13,7 @@ import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Vote;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /** Builds the classifier of {@code classify} / {@code evaluate}: a k-NN index when given, else the model's head. */
 final class Classifiers {
@@ -29,6 +29,11 @@ final class Classifiers {
 
     static Classifier open(CommandLine line, Embedder embedder) throws IOException {
         if (!line.hasOption("index")) {
+            for (String knnOnly : new String[] {"k", "vote"}) {
+                if (line.hasOption(knnOnly)) {
+                    throw new CliException("--" + knnOnly + " needs --index (the model's classifier head has no neighbours)");
+                }
+            }
             if (!Classifier.hasHead(embedder.info())) {
                 throw new CliException(embedder.info().path() + " has no classifier head (no 'logits' or 'probabilities' "
                         + "output); pass --index ref.idx (build one with 'index')");
@@ -54,7 +59,7 @@ final class Classifiers {
      * Expresses the samples' labels in the classifier's label space: by class name when the names differ but the
      * samples' classes are all known, by number when either side only carries numbered classes ("0", "1", ...).
      */
-    static int[] alignLabels(Samples samples, List<String> classifierNames) {
+    static int[] alignLabels(Dataset samples, List<String> classifierNames) {
         List<String> names = samples.classNames();
         int[] labels = samples.labels();
         if (names.equals(classifierNames)) {
