@@ -169,6 +169,22 @@ public final class ModelCheckpoint {
         }
     }
 
+    /**
+     * One entry's bytes (at most {@code limit}), or null when the checkpoint has no such entry; the file is checked
+     * as by {@link #load} (names, format version) and nothing else is read.
+     */
+    public static byte[] readEntry(Path file, String name, long limit) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "checkpoint not found");
+        }
+        try (ZipFile zip = open(file)) {
+            Map<String, ZipEntry> entries = index(file, zip);
+            formatVersion(file, zip, entries);
+            ZipEntry e = entries.get(name);
+            return e == null ? null : read(file, zip, e, limit);
+        }
+    }
+
     private static ZipFile open(Path file) throws IOException {
         try {
             return new ZipFile(file.toFile());

@@ -10,6 +10,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
@@ -81,6 +82,7 @@ public final class ExportCommand implements CliCommand {
         if (!Files.isRegularFile(checkpoint)) {
             throw new CliException("no checkpoint at " + checkpoint + (hasRun ? " (has the run saved one yet?)" : ""));
         }
+        AtomicFiles.requireNotAnInput(target, "--out", checkpoint);
         ExportOptions.Builder options = ExportOptions.builder();
         if (line.hasOption("outputs")) {
             options.outputs(ExportOptions.Output.parseList(line.getOptionValue("outputs")));
