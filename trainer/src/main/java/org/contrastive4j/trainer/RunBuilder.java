@@ -65,13 +65,17 @@ public final class RunBuilder {
         TrainingData data = TrainingData.load(config);
         ContrastiveLoss loss = LossRegistry.create(config.loss(), config.lossParams());
         List<String> warnings = warnings(loss, data);
+        if (config.knnK() > data.evalReference().size()) {
+            throw new IllegalArgumentException("--knn-k " + config.knnK() + " is more than the " + data.evalReference().size()
+                    + " reference samples the evaluation searches; give at most " + data.evalReference().size());
+        }
+        checkBatchFits(config, data.train().sampleShape(), loaderThreads(config), Runtime.getRuntime().maxMemory());
         List<Device> devices = Devices.resolve(config.device());
         BatchSampler sampler = sampler(config, loss, data.train());
         int spe = sampler.stepsPerEpoch();
         long totalSteps = totalSteps(config, spe);
         LrSchedule schedule = new LrSchedule(config.lr(), Math.round(config.warmupEpochs() * spe), totalSteps,
                 config.cosineSchedule(), 0.0);
-        checkBatchFits(config, data.train().sampleShape(), loaderThreads(config), Runtime.getRuntime().maxMemory());
         ModelSpec spec = modelSpec(config, data);
         NDManager manager = NDManager.newBaseManager(devices.get(0), "PyTorch");
         Optimizer optimizer = null;
@@ -231,6 +235,10 @@ public final class RunBuilder {
 
     /** The family's default spec for samples of {@code shape} (mlp: flattened, with {@code embeddingDim}, 0 = 128). */
     static ModelSpec familySpec(String family, int[] shape, String stem, int embeddingDim) {
+        if (family.equals("mlp") && shape.length != 1) {
+            throw new IllegalArgumentException("--model mlp takes feature vectors; the data has samples of shape "
+                    + Arrays.toString(shape) + " (use --model small-cnn or resnet18 for images)");
+        }
         if (!family.equals("mlp") && shape.length != 3) {
             throw new IllegalArgumentException("--model " + family + " needs image samples [C, H, W]; the data has samples of shape "
                     + Arrays.toString(shape) + " (use --model mlp for feature vectors)");

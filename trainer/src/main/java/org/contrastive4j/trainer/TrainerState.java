@@ -63,6 +63,8 @@ public record TrainerState(long globalStep, int epoch, int stepsPerEpoch, String
             // NaN (no repulsion for self-supervised losses) is not JSON: absent means NaN
             if (Double.isFinite(pendingEpoch.repulsionMean())) {
                 p.addProperty("repulsion_mean", pendingEpoch.repulsionMean());
+            }
+            if (Double.isFinite(pendingEpoch.repulsionFraction())) {
                 p.addProperty("repulsion_fraction", pendingEpoch.repulsionFraction());
             }
             p.addProperty("evaluate", pendingEpoch.evaluate());

@@ -125,7 +125,7 @@ class ResumeTest {
 
     @Test
     void aKillDuringTheEpochEvaluationResumesByFinishingItNotByRepeatingTheEpoch(@TempDir Path dir) throws Exception {
-        Map<String, Object> evaluating = Map.of("eval_every", 1);
+        Map<String, Object> evaluating = Map.of("eval_every", 1, "max_train_samples", 200, "max_test_samples", 50);
         Path a = dir.resolve("uninterrupted");
         try (TrainingSession s = TrainingSession.start(config(a, "sgd").with(evaluating), QUIET)) {
             s.run();

@@ -29,7 +29,8 @@ class TrainerStateTest {
         assertEquals(schedule, back.schedule());
         assertEquals(4.339612345678901, back.pendingEpoch().trainLoss(), 0.0);
         assertTrue(back.pendingEpoch().evaluate());
-        assertTrue(Double.isNaN(back.pendingEpoch().repulsionMean()), "no repulsion for a self-supervised loss");
+        assertEquals(0.25, back.pendingEpoch().repulsionMean(), 0.0);
+        assertTrue(Double.isNaN(back.pendingEpoch().repulsionFraction()), "NaN (not JSON) survives as NaN");
     }
 
     @Test

@@ -133,12 +133,12 @@ public final class GoldenFile {
     private GoldenCase.Tolerance tolerance(JsonObject tol, String dtype, String where) throws IOException {
         JsonObject t = object(tol, dtype, where + ".tolerance");
         String w = where + ".tolerance." + dtype;
-        return new GoldenCase.Tolerance(tolerance(t, "loss_rtol", w), tolerance(t, "loss_atol", w),
-                tolerance(t, "grad_rtol", w), tolerance(t, "grad_atol", w));
+        return new GoldenCase.Tolerance(nonNegative(t, "loss_rtol", w), nonNegative(t, "loss_atol", w),
+                nonNegative(t, "grad_rtol", w), nonNegative(t, "grad_atol", w));
     }
 
     /** A tolerance: a finite number >= 0 (a negative one would make every comparison fail or pass by accident). */
-    private double tolerance(JsonObject t, String key, String where) throws IOException {
+    private double nonNegative(JsonObject t, String key, String where) throws IOException {
         double v = number(t, key, where);
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new IOException(path + ": " + where + "." + key + " must be a finite number >= 0, got " + v);

@@ -12,6 +12,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.contrastive4j.trainer.RunDirectory;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,23 @@ class RunGuardsTest {
         }
         assertOneLineError(run("train", "--out", out, "--epochs", "0", "--max-steps", "3"), "--epochs must be >= 1, got 0");
         assertFalse(Files.exists(dir.resolve("run")), "nothing is written for bad input");
+    }
+
+    @Test
+    void sizesTheDataMakesImpossibleAreRefusedBeforeTraining() {
+        String out = dir.resolve("run").toString();
+        String[] small = {"train", "--out", out, "--data", "fashion-mnist-subset", "--max-train-samples", "200",
+            "--max-test-samples", "50", "--batch-size", "20"};
+        assertOneLineError(run(concat(small, "--knn-k", "100000")), "--knn-k 100000 is more than the 200 reference samples");
+        assertOneLineError(run(concat(small, "--model", "mlp")), "--model mlp takes feature vectors");
+        assertOneLineError(run(concat(small, "--views", "3000000")), "more than one array can hold");
+        assertFalse(Files.exists(dir.resolve("run")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
