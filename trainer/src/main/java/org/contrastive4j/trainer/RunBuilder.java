@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.Shapes;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.models.DjlRuntime;
@@ -133,7 +134,7 @@ public final class RunBuilder {
 
     /** A run directory inside (or equal to) the data would mix the run's files into the data it reads. */
     static void requireOutOutsideData(TrainConfig config) throws IOException {
-        Path out = realish(Path.of(config.out()));
+        Path out = AtomicFiles.realLocation(Path.of(config.out()));
         for (String d : List.of(config.data(), config.testData())) {
             Path data = d.isBlank() ? null : Path.of(d);
             if (data != null && Files.exists(data) && out.startsWith(data.toRealPath())) {
@@ -141,14 +142,6 @@ public final class RunBuilder {
                         + "files would land among the samples it reads; choose another --out");
             }
         }
-    }
-
-    private static Path realish(Path p) throws IOException {
-        Path abs = p.toAbsolutePath().normalize();
-        if (Files.exists(abs)) {
-            return abs.toRealPath();
-        }
-        return abs.getParent() == null ? abs : realish(abs.getParent()).resolve(abs.getFileName());
     }
 
     /** epochs × steps per epoch, capped by {@code max_steps} when given. */

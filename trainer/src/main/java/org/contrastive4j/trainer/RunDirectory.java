@@ -199,9 +199,7 @@ public final class RunDirectory implements AutoCloseable {
 
     /** The identity of a run directory's lock file, the same however the directory is spelled. */
     private static Path key(RunLayout layout) throws IOException {
-        Path dir = layout.dir();
-        Path real = Files.isDirectory(dir) ? dir.toRealPath() : dir.toAbsolutePath().normalize();
-        return real.resolve(RunLayout.LOCK);
+        return AtomicFiles.realLocation(layout.dir()).resolve(RunLayout.LOCK);
     }
 
     private static void recordOwner(FileChannel channel) throws IOException {

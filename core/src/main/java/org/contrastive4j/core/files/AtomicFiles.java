@@ -84,9 +84,9 @@ public final class AtomicFiles {
      * @param flag how the user named the output, e.g. {@code --out}
      */
     public static void requireNotAnInput(Path output, String flag, Path... inputs) throws IOException {
-        Path out = identity(output);
+        Path out = realLocation(output);
         for (Path in : inputs) {
-            if (in != null && Files.exists(in) && (identity(in).equals(out)
+            if (in != null && Files.exists(in) && (realLocation(in).equals(out)
                     || (Files.exists(output) && Files.isSameFile(in, output)))) {
                 throw new IllegalArgumentException(flag + " " + output + " is the input " + in
                         + "; writing it would destroy the input: choose another " + flag);
@@ -94,14 +94,17 @@ public final class AtomicFiles {
         }
     }
 
-    /** A path's real location: the real path of the file, or of its nearest existing parent plus the rest. */
-    private static Path identity(Path p) throws IOException {
+    /**
+     * Where a path really points, whether or not it exists yet: the real path of the file, or that of its nearest
+     * existing parent followed by the rest, so that two spellings of one location compare equal.
+     */
+    public static Path realLocation(Path p) throws IOException {
         Path abs = p.toAbsolutePath().normalize();
         if (Files.exists(abs)) {
             return abs.toRealPath();
         }
         Path parent = abs.getParent();
-        return parent == null ? abs : identity(parent).resolve(abs.getFileName());
+        return parent == null ? abs : realLocation(parent).resolve(abs.getFileName());
     }
 
     public static void writePath(Path target, PathWriter writer) throws IOException {
