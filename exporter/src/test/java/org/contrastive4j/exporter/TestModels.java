@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -15,15 +16,18 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.models.DjlRuntime;
@@ -112,6 +116,40 @@ final class TestModels {
             assertEquals("1", meta.get(MetadataKeys.FORMAT_VERSION));
             assertEquals(Files.size(file), report.fileBytes());
             return meta;
+        }
+    }
+
+    /**
+     * Parity measured here, independently of the exporter's own check: a fresh seeded batch of {@code batch} rows
+     * (a size the exporter does not try) through DJL in inference mode and through ONNX Runtime on the written file;
+     * every output must agree within 1e-4 of max(1, |DJL|).
+     */
+    static void assertIndependentParity(Path file, EncoderBlock block, NDManager manager, int batch, long seed)
+            throws Exception {
+        Shape shape = block.inputShape(batch);
+        float[] x = new float[(int) shape.size()];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        try (NDManager sub = manager.newSubManager()) {
+            NDList djl = block.forward(new ParameterStore(sub, false), new NDList(sub.create(x, shape)), false);
+            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+                 OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), so);
+                 OnnxTensor in = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(x), shape.getShape());
+                 OrtSession.Result r = s.run(Map.of("input", in))) {
+                String[] names = {"embedding", "projection", "logits"}; // the documented output names, in DJL's order
+                for (int o = 0; o < Math.min(djl.size(), names.length); o++) {
+                    float[] want = djl.get(o).toFloatArray();
+                    FloatBuffer got = ((OnnxTensor) r.get(names[o]).orElseThrow()).getFloatBuffer();
+                    assertEquals(want.length, got.remaining(), names[o] + " size");
+                    double worst = 0;
+                    for (int i = 0; i < want.length; i++) {
+                        worst = Math.max(worst, Math.abs(want[i] - got.get(i)) / Math.max(1, Math.abs(want[i])));
+                    }
+                    assertTrue(worst <= 1e-4, names[o] + ": DJL and ONNX Runtime differ by " + worst);
+                }
+            }
         }
     }
 

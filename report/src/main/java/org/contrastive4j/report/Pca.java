@@ -1,20 +1,19 @@
 package org.contrastive4j.report;
 
 import java.util.Arrays;
-import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Principal component analysis down to two dimensions, for the report's scatter plot. The covariance of the centred
- * data is formed in double precision and its leading eigenvectors are found by orthogonal (subspace) iteration with a
- * Rayleigh-Ritz step; everything is seeded, so the same input always gives the same picture. Each component's sign
- * is fixed by making its largest-magnitude coefficient positive.
+ * data is formed in double precision (one pass, vectorisable) and decomposed by EJML's symmetric eigensolver; the same
+ * input always gives the same picture. Each component's sign is fixed by making its largest-magnitude coefficient
+ * positive.
  */
 public final class Pca {
 
-    /** Subspace size: iterating a few extra vectors makes the top two converge at rate lambda5/lambda2. */
-    private static final int SUBSPACE = 4;
-    private static final int MAX_ITERATIONS = 500;
-    private static final double TOLERANCE = 1e-12;
+    private static final int SUBSPACE = 2;
 
     private Pca() {}
 
@@ -109,181 +108,48 @@ public final class Pca {
         return cov;
     }
 
-    /** The m leading eigenvectors of symmetric PSD {@code a}, ordered by decreasing eigenvalue. */
+    /**
+     * The m leading eigenvectors of symmetric PSD {@code a}, ordered by decreasing eigenvalue, from EJML's symmetric
+     * eigendecomposition (deterministic: tridiagonal reduction + implicit QR, no random start).
+     */
     private static double[][] topEigenvectors(double[][] a, int m) {
         int d = a.length;
-        Random rnd = new Random(0x5EED);
-        double[][] q = new double[m][d];
-        for (double[] v : q) {
-            for (int k = 0; k < d; k++) {
-                v[k] = rnd.nextGaussian();
-            }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+        if (!eig.decompose(new DMatrixRMaj(a))) {
+            throw new IllegalStateException("PCA: the eigendecomposition of the " + d + " x " + d + " covariance failed");
         }
-        orthonormalise(q);
-        double previous = Double.NaN;
-        for (int it = 0; it < MAX_ITERATIONS; it++) {
-            double[][] z = new double[m][];
-            for (int c = 0; c < m; c++) {
-                z[c] = multiply(a, q[c]);
-            }
-            orthonormalise(z);
-            q = rayleighRitz(a, z);
-            double lead = rayleigh(a, q[0]) + rayleigh(a, q[Math.min(1, m - 1)]);
-            if (Math.abs(lead - previous) <= TOLERANCE * Math.max(1e-300, Math.abs(lead)) && it > 10) {
-                break;
-            }
-            previous = lead;
+        Integer[] order = new Integer[d];
+        for (int i = 0; i < d; i++) {
+            order[i] = i;
         }
-        for (double[] v : q) {
+        Arrays.sort(order, (i, j) -> Double.compare(eig.getEigenvalue(j).getReal(), eig.getEigenvalue(i).getReal()));
+        double[][] q = new double[m][];
+        for (int c = 0; c < m; c++) {
+            DMatrixRMaj v = eig.getEigenVector(order[c]);
+            q[c] = v == null ? new double[d] : Arrays.copyOf(v.getData(), d);
             int arg = 0;
             for (int k = 1; k < d; k++) {
-                if (Math.abs(v[k]) > Math.abs(v[arg])) {
+                if (Math.abs(q[c][k]) > Math.abs(q[c][arg])) {
                     arg = k;
                 }
             }
-            if (v[arg] < 0) {
+            if (q[c][arg] < 0) {
                 for (int k = 0; k < d; k++) {
-                    v[k] = -v[k];
+                    q[c][k] = -q[c][k];
                 }
             }
         }
         return q;
     }
 
-    /** Rotates an orthonormal basis so that its vectors are the eigenvectors of the projected m x m problem. */
-    private static double[][] rayleighRitz(double[][] a, double[][] q) {
-        int m = q.length;
-        double[][] aq = new double[m][];
-        for (int c = 0; c < m; c++) {
-            aq[c] = multiply(a, q[c]);
-        }
-        double[][] small = new double[m][m];
-        for (int r = 0; r < m; r++) {
-            for (int c = 0; c < m; c++) {
-                small[r][c] = dot(q[r], aq[c]);
-            }
-        }
-        double[][] vecs = jacobi(small);
-        int d = q[0].length;
-        double[][] out = new double[m][d];
-        for (int c = 0; c < m; c++) {
-            for (int r = 0; r < m; r++) {
-                double w = vecs[r][c];
-                for (int k = 0; k < d; k++) {
-                    out[c][k] += w * q[r][k];
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Cyclic Jacobi eigen decomposition of a small symmetric matrix; returns eigenvectors as columns sorted by
-     * decreasing eigenvalue. {@code s} is overwritten.
-     */
-    private static double[][] jacobi(double[][] s) {
-        int m = s.length;
-        double[][] v = new double[m][m];
-        for (int i = 0; i < m; i++) {
-            v[i][i] = 1;
-        }
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int p = 0; p < m; p++) {
-                for (int r = p + 1; r < m; r++) {
-                    off += s[p][r] * s[p][r];
-                }
-            }
-            if (off < 1e-30) {
-                break;
-            }
-            for (int p = 0; p < m; p++) {
-                for (int r = p + 1; r < m; r++) {
-                    if (s[p][r] == 0) {
-                        continue;
-                    }
-                    double theta = (s[r][r] - s[p][p]) / (2 * s[p][r]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double sn = t * c;
-                    for (int k = 0; k < m; k++) {
-                        double skp = s[k][p];
-                        double skr = s[k][r];
-                        s[k][p] = c * skp - sn * skr;
-                        s[k][r] = sn * skp + c * skr;
-                    }
-                    for (int k = 0; k < m; k++) {
-                        double spk = s[p][k];
-                        double srk = s[r][k];
-                        s[p][k] = c * spk - sn * srk;
-                        s[r][k] = sn * spk + c * srk;
-                    }
-                    for (int k = 0; k < m; k++) {
-                        double vkp = v[k][p];
-                        double vkr = v[k][r];
-                        v[k][p] = c * vkp - sn * vkr;
-                        v[k][r] = sn * vkp + c * vkr;
-                    }
-                }
-            }
-        }
-        Integer[] idx = new Integer[m];
-        for (int i = 0; i < m; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (x, y) -> Double.compare(s[y][y], s[x][x]));
-        double[][] sorted = new double[m][m];
-        for (int c = 0; c < m; c++) {
-            for (int r = 0; r < m; r++) {
-                sorted[r][c] = v[r][idx[c]];
-            }
-        }
-        return sorted;
-    }
-
-    /** Modified Gram-Schmidt; a vector that collapses (rank-deficient data) is replaced by a fresh unit axis. */
-    private static void orthonormalise(double[][] q) {
-        int d = q[0].length;
-        for (int c = 0; c < q.length; c++) {
-            for (int attempt = 0; ; attempt++) {
-                for (int p = 0; p < c; p++) {
-                    double proj = dot(q[c], q[p]);
-                    for (int k = 0; k < d; k++) {
-                        q[c][k] -= proj * q[p][k];
-                    }
-                }
-                double norm = Math.sqrt(dot(q[c], q[c]));
-                if (norm > 1e-12 || attempt >= d) {
-                    for (int k = 0; k < d; k++) {
-                        q[c][k] = norm > 0 ? q[c][k] / norm : 0;
-                    }
-                    break;
-                }
-                q[c] = new double[d];
-                q[c][(c + attempt) % d] = 1;
-            }
-        }
-    }
-
-    private static double[] multiply(double[][] a, double[] v) {
-        double[] out = new double[v.length];
-        for (int r = 0; r < a.length; r++) {
-            out[r] = dot(a[r], v);
-        }
-        return out;
-    }
-
     private static double rayleigh(double[][] a, double[] v) {
-        return dot(v, multiply(a, v));
-    }
-
-    private static double dot(double[] a, double[] b) {
         double s = 0;
-        for (int k = 0; k < a.length; k++) {
-            s += a[k] * b[k];
+        for (int i = 0; i < a.length; i++) {
+            double r = 0;
+            for (int k = 0; k < v.length; k++) {
+                r += a[i][k] * v[k];
+            }
+            s += v[i] * r;
         }
         return s;
     }

@@ -57,7 +57,7 @@ class ComparisonWriterTest {
         for (String png : List.of(ComparisonWriter.ACCURACY, ComparisonWriter.SIMILARITY, ComparisonWriter.REPULSION,
                 ComparisonWriter.REPULSION_FRACTION, ComparisonWriter.LOSS, ComparisonWriter.TIME)) {
             assertTrue(written.contains(out.resolve(png)), png + " not written");
-            PngAssert.png(out.resolve(png), Plots.WIDTH, Plots.HEIGHT);
+            PngAssert.png(out.resolve(png), PngAssert.CHART_WIDTH, PngAssert.CHART_HEIGHT);
         }
         List<String> links = PngAssert.checkLinks(out.resolve(ComparisonWriter.HTML));
         assertTrue(links.contains("../runs/sincere/report/index.html"));

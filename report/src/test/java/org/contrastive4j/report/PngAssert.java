@@ -19,13 +19,18 @@ import javax.imageio.ImageIO;
 /** Assertions shared by the report tests. */
 final class PngAssert {
 
+    /** The report's chart size, as its pages lay them out (a literal: a change must be deliberate). */
+    static final int CHART_WIDTH = 900;
+    static final int CHART_HEIGHT = 600;
+
     private PngAssert() {}
 
-    /** Decodes the PNG and checks its size; returns the image. */
+    /** Decodes the PNG, checks its size and that something was drawn (axes, text, marks); returns the image. */
     static BufferedImage png(Path file, int width, int height) throws IOException {
         BufferedImage img = decode(file);
         assertEquals(width, img.getWidth(), file + " width");
         assertEquals(height, img.getHeight(), file + " height");
+        assertTrue(colours(img) > 8, file + " looks blank (" + colours(img) + " colours)");
         return img;
     }
 

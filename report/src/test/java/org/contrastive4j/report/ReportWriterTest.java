@@ -80,8 +80,8 @@ class ReportWriterTest {
                 TrainingCurves.REPULSION)) {
             assertTrue(links.contains(img), "page does not show " + img);
         }
-        PngAssert.png(report.resolve(ReportWriter.SIMILARITY), Plots.WIDTH, Plots.HEIGHT);
-        PngAssert.png(report.resolve(ReportWriter.PCA), Plots.WIDTH, Plots.HEIGHT);
+        PngAssert.png(report.resolve(ReportWriter.SIMILARITY), PngAssert.CHART_WIDTH, PngAssert.CHART_HEIGHT);
+        PngAssert.png(report.resolve(ReportWriter.PCA), PngAssert.CHART_WIDTH, PngAssert.CHART_HEIGHT);
         PngAssert.png(report.resolve(ReportWriter.SIMILARITY_PER_CLASS), 4 * 420, 70 + 280);
         String page = Files.readString(index);
         assertTrue(page.contains(String.format(Locale.ROOT, "%.3f", expected.medianGap())), "gap not on page");

@@ -29,7 +29,7 @@ class TrainingCurvesTest {
         assertEquals(List.of(TrainingCurves.LOSS, TrainingCurves.LR, TrainingCurves.EVAL, TrainingCurves.REPULSION),
                 List.copyOf(written.keySet()));
         for (Path p : written.values()) {
-            PngAssert.png(p, Plots.WIDTH, Plots.HEIGHT);
+            PngAssert.png(p, PngAssert.CHART_WIDTH, PngAssert.CHART_HEIGHT);
         }
     }
 
