@@ -33,7 +33,7 @@ class ResumeTest {
     static TrainConfig config(Path out, String optimizer) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", "fashion-mnist-subset");
-        c.put("max_train_samples", 400);
+        c.put("max_train_samples", 200);
         c.put("max_test_samples", 100);
         c.put("batch_size", 40);
         c.put("samples_per_class", 4);
@@ -125,7 +125,7 @@ class ResumeTest {
 
     @Test
     void aKillDuringTheEpochEvaluationResumesByFinishingItNotByRepeatingTheEpoch(@TempDir Path dir) throws Exception {
-        Map<String, Object> evaluating = Map.of("eval_every", 1, "max_train_samples", 200, "max_test_samples", 50);
+        Map<String, Object> evaluating = Map.of("eval_every", 1, "max_test_samples", 50);
         Path a = dir.resolve("uninterrupted");
         try (TrainingSession s = TrainingSession.start(config(a, "sgd").with(evaluating), QUIET)) {
             s.run();
