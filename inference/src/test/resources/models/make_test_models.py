@@ -8,6 +8,10 @@
                    (Conv 3x3 pad 1 -> Relu -> GlobalAveragePool -> Flatten), `logits` [N, 3] (Gemm) and
                    `probabilities` (Softmax), with the c4j.* metadata keys (input shape, mean 0.5, std 0.25,
                    class names a/b/c).
+  no_batch.onnx -- a defective foreign model: input `x` [N, 4], output `y` = ReduceMean(x, axis 0) of shape [4],
+                   i.e. no batch dimension (its "embedding" width would depend on the batch size).
+  nan.onnx      -- a foreign model that emits NaN for finite inputs: input `x` [N, 4], output `y` = Sqrt(x) [N, 4]
+                   (NaN wherever x < 0).
 Deterministic (fixed weights, no randomness). Usage: /usr/bin/python3 make_test_models.py [OUT_DIR]
 """
 import json, os, sys
@@ -76,4 +80,18 @@ helper.set_model_props(m, {
     "c4j.embedding_dim": "2",
 })
 save(m, "toolkit.onnx")
-print("wrote foreign.onnx, fixed_batch.onnx and toolkit.onnx to", out)
+# --- defective foreign models: an output without the batch dimension, and NaN outputs ---
+g = helper.make_graph(
+    [helper.make_node("ReduceMean", ["x"], ["y"], axes=[0], keepdims=0)],
+    "no_batch",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
+save(helper.make_model(g, opset_imports=OPSET, producer_name="c4j-test-foreign"), "no_batch.onnx")
+
+g = helper.make_graph(
+    [helper.make_node("Sqrt", ["x"], ["y"])],
+    "nan",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])])
+save(helper.make_model(g, opset_imports=OPSET, producer_name="c4j-test-foreign"), "nan.onnx")
+print("wrote foreign.onnx, fixed_batch.onnx, toolkit.onnx, no_batch.onnx and nan.onnx to", out)

@@ -5,13 +5,18 @@ import java.util.List;
 import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.eval.Softmax;
 import org.contrastive4j.core.knn.KnnIndex;
+import org.contrastive4j.core.knn.ModelFingerprint;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.knn.Vote;
 
 /**
  * Labels samples with a frozen model: through its classifier head ({@code probabilities} or {@code logits} output)
  * or, for a plain encoder, through a {@link KnnIndex} of labelled reference embeddings (transfer classification).
- * Does not own the embedder or the index; thread-safe when the embedder is.
+ * An index remembers the output it was built on and whether it was L2-normalised; k-NN classification reads that
+ * output that way, whatever the embedder's default output is.
+ *
+ * <p>Owns no native resource: it does not own the embedder (whose {@code close} is safe while this classifier is in
+ * use: calls then fail with {@link IllegalStateException}) or the index. Thread-safe.
  */
 public final class Classifier {
 
@@ -21,14 +26,19 @@ public final class Classifier {
     private final Embedder embedder;
     private final KnnIndex index;
     private final String headOutput;
+    private final String knnOutput;
+    private final boolean knnL2;
     private final int k;
     private final Vote vote;
     private final List<String> classNames;
 
-    private Classifier(Embedder embedder, KnnIndex index, String headOutput, int k, Vote vote, List<String> classNames) {
+    private Classifier(Embedder embedder, KnnIndex index, String headOutput, String knnOutput, boolean knnL2, int k, Vote vote,
+            List<String> classNames) {
         this.embedder = embedder;
         this.index = index;
         this.headOutput = headOutput;
+        this.knnOutput = knnOutput;
+        this.knnL2 = knnL2;
         this.k = k;
         this.vote = vote;
         this.classNames = List.copyOf(classNames);
@@ -54,7 +64,7 @@ public final class Classifier {
                 names.add(Integer.toString(c));
             }
         }
-        return new Classifier(embedder, null, out, 0, null, names);
+        return new Classifier(embedder, null, out, null, false, 0, null, names);
     }
 
     /** Classifies by k-NN over {@code index} with its default k and vote. */
@@ -63,16 +73,38 @@ public final class Classifier {
     }
 
     /**
-     * Classifies by k-NN over {@code index}.
+     * Classifies by k-NN over {@code index}, reading the output the index was built on (with its L2 normalisation),
+     * unless the embedder's options name another output explicitly.
      *
-     * @throws IllegalArgumentException if the index was built with another model, output or normalisation
+     * @throws IllegalArgumentException if the index was built with another model, or on another output than the one the
+     *     embedder's options name explicitly, or without L2 normalisation while the embedder's options ask for it
      */
     public static Classifier knn(Embedder embedder, KnnIndex index, int k, Vote vote) {
-        index.requireCompatible(embedder.fingerprint());
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        return new Classifier(embedder, index, null, k, vote, index.classNames());
+        ModelFingerprint built = index.fingerprint().orElse(null);
+        String output = embedder.info().outputName();
+        boolean l2 = embedder.options().l2Normalize();
+        if (built != null) {
+            String requested = embedder.options().outputName().orElse(built.outputName());
+            boolean requestedL2 = l2 || built.l2Normalized();
+            // The index's own output and normalisation are the defaults; only an explicit contradiction is refused.
+            index.requireCompatible(new ModelFingerprint(embedder.info().sha256(), requested, requestedL2));
+            if (!embedder.info().hasOutput(built.outputName())) {
+                throw new IllegalArgumentException("index " + index.source() + " was built on output '" + built.outputName()
+                        + "', which " + embedder.info().path() + " does not have (outputs: "
+                        + String.join(", ", embedder.info().outputNames()) + ")");
+            }
+            output = built.outputName();
+            l2 = built.l2Normalized();
+        }
+        return new Classifier(embedder, index, null, output, l2, k, vote, index.classNames());
+    }
+
+    /** The model output k-NN classification reads ({@code null} for head classification). */
+    public String knnOutput() {
+        return knnOutput;
     }
 
     public boolean usesHead() {
@@ -85,13 +117,19 @@ public final class Classifier {
 
     /** Classifies raw samples (the model's preprocessing is applied). */
     public Prediction[] classify(Dataset samples) {
-        return index == null ? fromHead(embedder.output(headOutput, samples))
-                : index.predict(embedder.embed(samples), k, vote);
+        return classify(samples, 0, samples.size());
+    }
+
+    /** Classifies raw samples {@code [from, to)}: the unit of streaming. */
+    public Prediction[] classify(Dataset samples, int from, int to) {
+        return index == null ? fromHead(embedder.output(headOutput, samples, from, to))
+                : index.predict(embedder.output(knnOutput, samples, from, to, knnL2), k, vote);
     }
 
     /** Classifies model-ready rows (already normalised, flattened to the model input shape). */
     public Prediction[] classify(float[][] inputs) {
-        return index == null ? fromHead(embedder.output(headOutput, inputs)) : index.predict(embedder.embed(inputs), k, vote);
+        return index == null ? fromHead(embedder.output(headOutput, inputs))
+                : index.predict(embedder.output(knnOutput, inputs, knnL2), k, vote);
     }
 
     private Prediction[] fromHead(float[][] scores) {

@@ -84,7 +84,8 @@ class EmbedderTest {
             float[][] a = big.embed(x);
             float[][] b = small.embed(x);
             for (int i = 0; i < x.length; i++) {
-                assertArrayEquals(a[i], b[i], "row " + i);
+                assertArrayEquals(TestModels.foreignReference(x[i]), b[i], 1e-5f, "row " + i);
+                assertArrayEquals(a[i], b[i], "row " + i); // and bit for bit the same whatever the batch
             }
         }
     }
@@ -94,19 +95,20 @@ class EmbedderTest {
         float[][] x = TestModels.randomRows(3, 20, 4, 0.1f, 1f); // positive inputs keep some outputs non-zero
         try (Embedder raw = Embedder.open(TestModels.foreign());
                 Embedder unit = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().l2Normalize(true).build())) {
-            float[][] a = raw.embed(x);
             float[][] b = unit.embed(x);
             assertTrue(unit.fingerprint().l2Normalized());
+            assertEquals(false, raw.fingerprint().l2Normalized());
             for (int i = 0; i < x.length; i++) {
+                float[] a = TestModels.foreignReference(x[i]);
                 double norm = 0;
-                for (float v : a[i]) {
+                for (float v : a) {
                     norm += v * v;
                 }
                 norm = Math.sqrt(norm);
                 assertTrue(norm > 0);
                 double nb = 0;
                 for (int j = 0; j < 3; j++) {
-                    assertEquals(a[i][j] / norm, b[i][j], 1e-6);
+                    assertEquals(a[j] / norm, b[i][j], 1e-5);
                     nb += b[i][j] * b[i][j];
                 }
                 assertEquals(1.0, nb, 1e-5);
@@ -121,14 +123,13 @@ class EmbedderTest {
         FloatBuffer direct = ByteBuffer.allocateDirect(9 * 4 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         direct.put(TestModels.flatten(x)).flip();
         try (Embedder e = Embedder.open(TestModels.foreign(), EmbedderOptions.builder().batchSize(4).build())) {
-            float[][] expected = e.embed(x);
             float[][] fromHeap = e.embed(heap, new long[] {9, 4});
             float[][] fromDirect = e.embed(direct, new long[] {9, 4});
             assertEquals(0, heap.position());
             assertEquals(0, direct.position());
             for (int i = 0; i < 9; i++) {
-                assertArrayEquals(expected[i], fromHeap[i]);
-                assertArrayEquals(expected[i], fromDirect[i]);
+                assertArrayEquals(TestModels.foreignReference(x[i]), fromHeap[i], 1e-5f);
+                assertArrayEquals(TestModels.foreignReference(x[i]), fromDirect[i], 1e-5f);
             }
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                     () -> e.embed(heap, new long[] {9, 5}));
@@ -162,8 +163,14 @@ class EmbedderTest {
             float[][] unnormalised = e.embed(raw);
             boolean differs = false;
             for (int i = 0; i < raw.length; i++) {
-                assertArrayEquals(viaRows[i], viaSamples[i], 1e-5f, "row " + i);
-                differs |= Math.abs(unnormalised[i][0] - viaRows[i][0]) > 1e-3;
+                double[] expected = TestModels.toolkitReference(normalised[i])[0];
+                double[] expectedRaw = TestModels.toolkitReference(raw[i])[0];
+                for (int j = 0; j < 2; j++) {
+                    assertEquals(expected[j], viaSamples[i][j], 1e-5, "row " + i);
+                    assertEquals(expected[j], viaRows[i][j], 1e-5, "row " + i);
+                    assertEquals(expectedRaw[j], unnormalised[i][j], 1e-5, "row " + i);
+                }
+                differs |= Math.abs(expectedRaw[0] - expected[0]) > 1e-3;
             }
             assertTrue(differs, "normalisation must matter for this model, else the test proves nothing");
         }
@@ -195,9 +202,10 @@ class EmbedderTest {
         EmbedderOptions o = EmbedderOptions.builder().mean(0.2f).std(2f).build();
         try (Embedder e = Embedder.open(TestModels.toolkit(), o)) {
             float[][] a = e.embed(samples);
-            float[][] b = e.embed(normalised);
             for (int i = 0; i < raw.length; i++) {
-                assertArrayEquals(b[i], a[i], 1e-5f);
+                double[] expected = TestModels.toolkitReference(normalised[i])[0];
+                assertEquals(expected[0], a[i][0], 1e-5);
+                assertEquals(expected[1], a[i][1], 1e-5);
             }
         }
     }
@@ -264,12 +272,12 @@ class EmbedderTest {
                 int b = bad;
                 int l = len;
                 IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                        () -> Embedder.checkFinite(v, 2, l, 7), "len " + len + " bad " + bad);
+                        () -> InputRows.checkFinite(v, 2, l, 7), "len " + len + " bad " + bad);
                 assertTrue(ex.getMessage().contains("sample 7") && ex.getMessage().contains("position " + b), ex.getMessage());
             }
             float[] ok = new float[len + 3];
             ok[0] = Float.NaN; // outside the checked range
-            Embedder.checkFinite(ok, 2, len, 0);
+            InputRows.checkFinite(ok, 2, len, 0);
         }
     }
 
@@ -297,16 +305,58 @@ class EmbedderTest {
             float[][] p = e.output("probabilities", x);
             float[][] logits = e.output("logits", x);
             for (int i = 0; i < x.length; i++) {
+                double[][] expected = TestModels.toolkitReference(x[i]);
                 assertEquals(3, p[i].length);
-                // The model's own Softmax node against the textbook formula, in double.
-                double sum = 0;
-                for (float v : logits[i]) {
-                    sum += Math.exp(v);
-                }
                 for (int c = 0; c < 3; c++) {
-                    assertEquals(Math.exp(logits[i][c]) / sum, p[i][c], 1e-5);
+                    assertEquals(expected[1][c], logits[i][c], 1e-5);
+                    assertEquals(expected[2][c], p[i][c], 1e-5);
                 }
             }
+        }
+    }
+
+    @Test
+    void aSliceOfADatasetIsEmbeddedLikeTheWhole() throws Exception {
+        float[][] raw = TestModels.randomRows(9, 23, 16, 0f, 1f);
+        Samples samples = new Samples("raw", TestModels.flatten(raw), new int[] {1, 4, 4}, null, List.of());
+        try (Embedder e = Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().batchSize(4).build())) {
+            float[][] slice = e.embed(samples, 5, 17);
+            assertEquals(12, slice.length);
+            for (int i = 0; i < slice.length; i++) {
+                assertArrayEquals(TestModels.toolkitEmbedding(raw[5 + i]), slice[i], 1e-5f, "row " + (5 + i));
+            }
+            assertEquals(0, e.embed(samples, 7, 7).length);
+            assertThrows(IndexOutOfBoundsException.class, () -> e.embed(samples, 20, 24));
+        }
+    }
+
+    @Test
+    void anOutputWithoutTheBatchDimensionIsRefusedAtEveryBatchSize() throws Exception {
+        // ReduceMean over the batch: [4] whatever the batch, which used to become 2-d rows at batch 2, 1-d at batch 4.
+        float[][] x = TestModels.randomRows(10, 9, 4, -1f, 1f);
+        for (int batch : new int[] {2, 16}) {
+            try (Embedder e = Embedder.open(TestModels.noBatch(), EmbedderOptions.builder().batchSize(batch).build())) {
+                ModelOutputException ex = assertThrows(ModelOutputException.class, () -> e.embed(x));
+                assertTrue(ex.getMessage().contains("no_batch.onnx") && ex.getMessage().contains("output 'y' has shape [4]")
+                        && ex.getMessage().contains("batch as its first dimension"), ex.getMessage());
+            }
+        }
+        // At batch 4 the first batch looks per-sample ([4] for 4 rows), the last (1 row) does not.
+        try (Embedder e = Embedder.open(TestModels.noBatch(), EmbedderOptions.builder().batchSize(4).build())) {
+            ModelOutputException ex = assertThrows(ModelOutputException.class, () -> e.embed(x));
+            assertTrue(ex.getMessage().contains("for a batch of 1"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void nonFiniteOutputsAreRefusedWithTheSample() throws Exception {
+        try (Embedder e = Embedder.open(TestModels.nan())) {
+            float[][] ok = {{1, 4, 9, 16}};
+            assertArrayEquals(new float[] {1, 2, 3, 4}, e.embed(ok)[0]);
+            float[][] x = {{1, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, -1, 1}};
+            ModelOutputException ex = assertThrows(ModelOutputException.class, () -> e.embed(x));
+            assertTrue(ex.getMessage().contains("nan.onnx") && ex.getMessage().contains("position 2 for sample 2")
+                    && ex.getMessage().contains("non-finite"), ex.getMessage());
         }
     }
 

@@ -45,6 +45,83 @@ public final class TestModels {
         return y;
     }
 
+    /** Input {@code x} [N, 4], output {@code y} = ReduceMean(x, axis 0) of shape [4]: no batch dimension. */
+    public static Path noBatch() {
+        return resource("/models/no_batch.onnx");
+    }
+
+    /** Input {@code x} [N, 4], output {@code y} = Sqrt(x): NaN wherever x < 0. */
+    public static Path nan() {
+        return resource("/models/nan.onnx");
+    }
+
+    // The toolkit model's weights, as make_test_models.py defines them.
+    private static final double[][][] CONV_W = {
+            {{0.1, -0.2, 0.3}, {0.0, 0.5, -0.1}, {0.2, 0.1, -0.3}},
+            {{-0.4, 0.2, 0.1}, {0.3, -0.1, 0.2}, {0.1, 0.4, 0.0}}};
+    private static final double[] CONV_B = {0.05, -0.02};
+    private static final double[][] HEAD_W = {{1.0, -0.5, 0.2}, {-0.3, 0.8, 0.1}};
+    private static final double[] HEAD_B = {0.0, 0.1, -0.1};
+
+    /** The toolkit model's preprocessing from its metadata: (x - 0.5) / 0.25. */
+    public static float[] toolkitNormalise(float[] raw) {
+        float[] x = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            x[i] = (float) ((raw[i] - 0.5) / 0.25);
+        }
+        return x;
+    }
+
+    /**
+     * The toolkit model computed independently in double precision for one model-ready 1x4x4 input: {embedding (2),
+     * logits (3), probabilities (3)}. Conv 3x3 (cross-correlation, zero padding 1) + bias, ReLU, global average pool,
+     * then logits = embedding . HEAD_W + HEAD_B and their softmax.
+     */
+    public static double[][] toolkitReference(float[] x) {
+        double[] emb = new double[2];
+        for (int c = 0; c < 2; c++) {
+            double sum = 0;
+            for (int y = 0; y < 4; y++) {
+                for (int xx = 0; xx < 4; xx++) {
+                    double v = CONV_B[c];
+                    for (int ky = 0; ky < 3; ky++) {
+                        for (int kx = 0; kx < 3; kx++) {
+                            int iy = y + ky - 1;
+                            int ix = xx + kx - 1;
+                            if (iy >= 0 && iy < 4 && ix >= 0 && ix < 4) {
+                                v += CONV_W[c][ky][kx] * x[iy * 4 + ix];
+                            }
+                        }
+                    }
+                    sum += Math.max(0, v);
+                }
+            }
+            emb[c] = sum / 16;
+        }
+        double[] logits = new double[3];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < 3; k++) {
+            logits[k] = HEAD_B[k] + emb[0] * HEAD_W[0][k] + emb[1] * HEAD_W[1][k];
+            max = Math.max(max, logits[k]);
+        }
+        double z = 0;
+        double[] p = new double[3];
+        for (int k = 0; k < 3; k++) {
+            p[k] = Math.exp(logits[k] - max);
+            z += p[k];
+        }
+        for (int k = 0; k < 3; k++) {
+            p[k] /= z;
+        }
+        return new double[][] {emb, logits, p};
+    }
+
+    /** The toolkit model's embedding of a raw (unnormalised) sample, computed independently. */
+    public static float[] toolkitEmbedding(float[] raw) {
+        double[] e = toolkitReference(toolkitNormalise(raw))[0];
+        return new float[] {(float) e[0], (float) e[1]};
+    }
+
     public static float[][] randomRows(long seed, int n, int len, float lo, float hi) {
         Random r = new Random(seed);
         float[][] x = new float[n][len];

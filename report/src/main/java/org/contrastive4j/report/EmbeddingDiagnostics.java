@@ -1,10 +1,7 @@
 package org.contrastive4j.report;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import org.contrastive4j.core.knn.SimilarityKernel;
 
 /**
  * The SINCERE paper's embedding-space diagnostic (its Figures 2 and 3). For every test embedding:
@@ -57,11 +54,6 @@ public record EmbeddingDiagnostics(
         double[] classMedianNoise,
         int[] classCounts) {
 
-    /** Training rows per block: a transposed block (dim x BLOCK floats) stays in L2 while test rows stream over it. */
-    private static final int BLOCK = 512;
-    /** Test rows that share one pass over a training block (amortises loading the block into L1). */
-    private static final int ROWS = 4;
-
     /** Per class, {@code classMedianTarget - classMedianNoise}. */
     public double classMedianGap(int c) {
         return classMedianTarget[c] - classMedianNoise[c];
@@ -105,15 +97,15 @@ public record EmbeddingDiagnostics(
     /** Computes the diagnostic with as many threads as there are processors. */
     public static EmbeddingDiagnostics compute(float[][] trainEmb, int[] trainLabels, float[][] testEmb, int[] testLabels,
                                                int numClasses) {
-        return compute(trainEmb, trainLabels, testEmb, testLabels, numClasses,
-                Runtime.getRuntime().availableProcessors());
+        return compute(trainEmb, trainLabels, testEmb, testLabels, numClasses, SimilarityKernel.ALL_CORES);
     }
 
     /**
-     * Computes the diagnostic. Similarities are blocked matrix products over L2-normalised rows; the training set is
-     * sorted by class once so that, per block, the same-class and other-class maxima are plain range scans.
+     * Computes the diagnostic. Similarities come from the toolkit's one blocked kernel ({@link SimilarityKernel}, the
+     * same k-NN search uses) over L2-normalised rows; the training set is sorted by class once so that, per block, the
+     * same-class and other-class maxima are plain range scans.
      *
-     * @param threads number of worker threads (results do not depend on it)
+     * @param threads number of worker threads, or {@link SimilarityKernel#ALL_CORES} (results do not depend on it)
      * @throws IllegalArgumentException on empty or ragged embeddings, length mismatches, labels outside
      *                                  {@code [0, numClasses)} or non-finite embedding values
      */
@@ -122,8 +114,8 @@ public record EmbeddingDiagnostics(
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 1 (or 0 for all cores), got " + threads);
         }
         int dim = checkEmbeddings("train", trainEmb, trainLabels, numClasses, -1);
         checkEmbeddings("test", testEmb, testLabels, numClasses, dim);
@@ -143,79 +135,21 @@ public record EmbeddingDiagnostics(
             sortedLabels[i] = trainLabels[order[i]];
         }
 
-        int nBlocks = (nTrain + BLOCK - 1) / BLOCK;
-        // blocks[b][k][j] = normalised train[order[b * BLOCK + j]][k]: the block transposed, one array per
-        // dimension, so that the kernel's inner loop runs over whole arrays from index 0 (see dotBlock).
-        float[][][] blocks = new float[nBlocks][][];
-        for (int b = 0; b < nBlocks; b++) {
-            int start = b * BLOCK;
-            int width = Math.min(BLOCK, nTrain - start);
-            float[][] t = new float[dim][width];
-            for (int j = 0; j < width; j++) {
-                float[] row = trainEmb[order[start + j]];
-                float inv = inverseNorm(row);
-                for (int k = 0; k < dim; k++) {
-                    t[k][j] = row[k] * inv;
-                }
-            }
-            blocks[b] = t;
-        }
-        float[][] queries = new float[nTest][dim];
-        for (int i = 0; i < nTest; i++) {
-            float inv = inverseNorm(testEmb[i]);
-            for (int k = 0; k < dim; k++) {
-                queries[i][k] = testEmb[i][k] * inv;
-            }
-        }
+        SimilarityKernel kernel = SimilarityKernel.ofRows(trainEmb, order, true);
+        float[] queries = kernel.prepareQueries(testEmb, true);
 
         float[] target = new float[nTest];
         float[] noise = new float[nTest];
         int[] targetIdx = new int[nTest];
         int[] noiseIdx = new int[nTest];
-        int nChunks = (nTest + ROWS - 1) / ROWS;
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            float[][] acc = new float[ROWS][BLOCK];
-            try {
-                for (int chunk = next.getAndIncrement(); chunk < nChunks && failure.get() == null;
-                     chunk = next.getAndIncrement()) {
-                    searchChunk(chunk * ROWS, Math.min(ROWS, nTest - chunk * ROWS), dim, queries, testLabels, blocks,
-                            sortedLabels, order, acc, target, noise, targetIdx, noiseIdx);
-                }
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            }
-        };
-        int workers = Math.min(threads, Math.max(1, nChunks));
-        if (workers == 1) {
-            worker.run();
-        } else {
-            List<Thread> pool = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                Thread t = new Thread(worker, "c4j-diagnostics-" + w);
-                t.setDaemon(true);
-                pool.add(t);
-                t.start();
-            }
-            for (Thread t : pool) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure.compareAndSet(null, e);
-                }
-            }
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("embedding diagnostics failed: " + failure.get(), failure.get());
-        }
+        SimilarityKernel.forEachQueryBlock(nTest, threads, (first, rows, dots) -> searchChunk(kernel, queries, first, rows,
+                dots, testLabels, sortedLabels, order, target, noise, targetIdx, noiseIdx));
         return summarise(target, noise, targetIdx, noiseIdx, testLabels.clone(), trainLabels.clone(), numClasses);
     }
 
-    private static void searchChunk(int first, int rows, int dim, float[][] queries, int[] testLabels,
-                                    float[][][] blocks, int[] sortedLabels, int[] order, float[][] acc, float[] target,
-                                    float[] noise, int[] targetIdx, int[] noiseIdx) {
+    private static void searchChunk(SimilarityKernel kernel, float[] queries, int first, int rows, float[][] acc,
+                                    int[] testLabels, int[] sortedLabels, int[] order, float[] target, float[] noise,
+                                    int[] targetIdx, int[] noiseIdx) {
         float[] bestT = new float[rows];
         float[] bestN = new float[rows];
         int[] argT = new int[rows];
@@ -224,13 +158,10 @@ public record EmbeddingDiagnostics(
         Arrays.fill(bestN, Float.NEGATIVE_INFINITY);
         Arrays.fill(argT, -1);
         Arrays.fill(argN, -1);
-        for (int b = 0; b < blocks.length; b++) {
-            float[][] t = blocks[b];
-            int width = t[0].length;
-            int start = b * BLOCK;
-            for (int r = 0; r < rows; r++) {
-                dotBlock(queries[first + r], t, width, acc[r]);
-            }
+        for (int b = 0; b < kernel.blockCount(); b++) {
+            int width = kernel.blockWidth(b);
+            int start = SimilarityKernel.blockStart(b);
+            kernel.dots(queries, first, rows, b, acc);
             // Scan the block's single-class runs: same class -> target candidates, otherwise noise candidates.
             int j = 0;
             while (j < width) {
@@ -270,52 +201,6 @@ public record EmbeddingDiagnostics(
             targetIdx[first + r] = argT[r];
             noiseIdx[first + r] = argN[r];
         }
-    }
-
-    /**
-     * out[j] = sum_k q[k] * t[k][j] for j &lt; width. Written as axpy updates (four k at a time) over separate arrays
-     * indexed from 0, the one shape JDK 17's C2 reliably vectorises: offsets into a shared array, or a dot-product
-     * form (a float reduction Java may not reorder), leave the loop scalar and about five times slower.
-     */
-    private static void dotBlock(float[] q, float[][] t, int width, float[] out) {
-        int dim = q.length;
-        int k = 0;
-        {
-            float s0 = q[0];
-            float[] t0 = t[0];
-            for (int j = 0; j < width; j++) {
-                out[j] = s0 * t0[j];
-            }
-            k = 1;
-        }
-        for (; k + 3 < dim; k += 4) {
-            float s0 = q[k];
-            float s1 = q[k + 1];
-            float s2 = q[k + 2];
-            float s3 = q[k + 3];
-            float[] t0 = t[k];
-            float[] t1 = t[k + 1];
-            float[] t2 = t[k + 2];
-            float[] t3 = t[k + 3];
-            for (int j = 0; j < width; j++) {
-                out[j] += s0 * t0[j] + s1 * t1[j] + s2 * t2[j] + s3 * t3[j];
-            }
-        }
-        for (; k < dim; k++) {
-            float s = q[k];
-            float[] tk = t[k];
-            for (int j = 0; j < width; j++) {
-                out[j] += s * tk[j];
-            }
-        }
-    }
-
-    private static float inverseNorm(float[] row) {
-        double ss = 0;
-        for (float v : row) {
-            ss += (double) v * v;
-        }
-        return ss > 0 ? (float) (1.0 / Math.sqrt(ss)) : 0f;
     }
 
     private static int checkEmbeddings(String what, float[][] emb, int[] labels, int numClasses, int dim) {

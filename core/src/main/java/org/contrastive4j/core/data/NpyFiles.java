@@ -142,7 +142,7 @@ public final class NpyFiles {
         }
     }
 
-    private static byte[] headerBytes(String descr, int[] shape) {
+    static byte[] headerBytes(String descr, int[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int d : shape) {
             dims.append(d).append(", ");

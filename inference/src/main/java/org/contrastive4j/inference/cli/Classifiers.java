@@ -13,7 +13,7 @@ import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Vote;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
 /** Builds the classifier of {@code classify} / {@code evaluate}: a k-NN index when given, else the model's head. */
 final class Classifiers {
@@ -54,7 +54,7 @@ final class Classifiers {
      * Expresses the samples' labels in the classifier's label space: by class name when the names differ but the
      * samples' classes are all known, by number when either side only carries numbered classes ("0", "1", ...).
      */
-    static int[] alignLabels(Samples samples, List<String> classifierNames) {
+    static int[] alignLabels(Dataset samples, List<String> classifierNames) {
         List<String> names = samples.classNames();
         int[] labels = samples.labels();
         if (names.equals(classifierNames)) {

@@ -1,25 +1,37 @@
 package org.contrastive4j.inference.cli;
 
-import com.google.gson.JsonObject;
+import com.google.gson.Gson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
+import org.contrastive4j.core.data.Dataset;
+import org.contrastive4j.core.data.EmbeddingWriters;
+import org.contrastive4j.core.data.EmbeddingWriters.Format;
+import org.contrastive4j.core.files.AtomicFiles;
+import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
-import org.contrastive4j.core.knn.Prediction;
-import org.contrastive4j.core.data.CsvFiles;
-import org.contrastive4j.core.data.DataSources;
-import org.contrastive4j.core.data.Samples;
-import org.contrastive4j.core.files.AtomicFiles;
 
-/** {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name, score. */
+/**
+ * {@code classify}: labels samples with a k-NN index or the model's head; JSONL (or CSV) of id, label, class name,
+ * score, one row per sample. Streams like {@code embed}: a slice is classified and written before the next is read.
+ */
 public final class ClassifyCommand implements CliCommand {
 
-
+    /** The formats predictions are written in. */
+    static final Format[] FORMATS = {Format.JSONL, Format.CSV};
+    private static final Gson GSON = new Gson();
 
     @Override
     public String name() {
@@ -39,57 +51,71 @@ public final class ClassifyCommand implements CliCommand {
     @Override
     public Options options() {
         Options o = Classifiers.add(ModelArgs.add(new Options(), "samples to classify"));
-        o.addOption(ModelArgs.optional("output", "preds.jsonl|.csv", "where to write predictions (default: JSONL on stdout)"));
+        o.addOption(ModelArgs.optional("output", "preds.jsonl|.csv", "where to write predictions (default: JSONL on stdout); "
+                + "supported: " + Format.extensions(FORMATS)));
         return o;
     }
 
     @Override
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
+        Path output = line.hasOption("output") ? Path.of(line.getOptionValue("output")) : null;
+        Format format = output == null ? Format.JSONL : Format.of(output, FORMATS);
+        if (output != null) {
+            OutputGuard.refuseInputs(line, "output", List.of(output));
+        }
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
-            Samples samples = ModelArgs.load(line, embedder, "test");
-            Prediction[] predictions = classifier.classify(samples);
-            String[] ids = DataSources.ids(Path.of(line.getOptionValue("input")), predictions.length);
-            String output = line.getOptionValue("output");
-            boolean csv = output != null && output.toLowerCase(Locale.ROOT).endsWith(".csv");
-            String text = csv ? csv(ids, predictions) : jsonl(ids, predictions);
+            Dataset samples = ModelArgs.load(line, embedder, "test");
+            Streaming.Progress progress = new Streaming.Progress(context.err(), "classified", samples.size());
+            int slice = Streaming.slice(embedder);
             if (output == null) {
-                out.print(text);
+                write(out, format, samples, classifier, slice, progress);
                 out.flush();
-            } else {
-                AtomicFiles.writeString(Path.of(output), text);
-                out.printf(Locale.ROOT, "classified %d samples (%s) -> %s%n", predictions.length,
-                        classifier.usesHead() ? "classifier head" : "k-NN index", output);
+                return 0;
             }
+            AtomicFiles.write(output, o -> write(o, format, samples, classifier, slice, progress));
+            out.printf(Locale.ROOT, "classified %d samples (%s) -> %s%n", samples.size(),
+                    classifier.usesHead() ? "classifier head" : "k-NN index", output);
             return 0;
         }
     }
 
-    /** One JSON object per line; the id is the row number, or the image's relative path for image folders. */
-    static String jsonl(String[] ids, Prediction[] predictions) {
-        StringBuilder sb = new StringBuilder(predictions.length * 64);
-        for (int i = 0; i < predictions.length; i++) {
-            JsonObject o = new JsonObject();
-            if (ids[i].equals(Integer.toString(i))) {
-                o.addProperty("id", i);
-            } else {
-                o.addProperty("id", ids[i]);
-            }
-            o.addProperty("label", predictions[i].label());
-            o.addProperty("class_name", predictions[i].className());
-            o.addProperty("score", predictions[i].score());
-            sb.append(o).append('\n');
+    private static void write(OutputStream stream, Format format, Dataset samples, Classifier classifier, int slice,
+            Streaming.Progress progress) throws IOException {
+        Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+        if (format == Format.CSV) {
+            w.write("id,label,class_name,score\n");
         }
-        return sb.toString();
+        StringBuilder sb = new StringBuilder();
+        int n = samples.size();
+        for (int from = 0; from < n; from += slice) {
+            int to = Math.min(n, from + slice);
+            Prediction[] p = classifier.classify(samples, from, to);
+            for (int i = from; i < to; i++) {
+                sb.setLength(0);
+                if (format == Format.CSV) {
+                    csvRow(sb, samples.id(i), p[i - from]);
+                } else {
+                    jsonRow(sb, samples.id(i), i, p[i - from]);
+                }
+                w.append(sb);
+            }
+            progress.done(to);
+        }
+        w.flush();
     }
 
-    static String csv(String[] ids, Prediction[] predictions) {
-        StringBuilder sb = new StringBuilder("id,label,class_name,score\n");
-        for (int i = 0; i < predictions.length; i++) {
-            sb.append(CsvFiles.quote(ids[i])).append(',').append(predictions[i].label()).append(',')
-                    .append(CsvFiles.quote(predictions[i].className())).append(',').append(predictions[i].score()).append('\n');
-        }
-        return sb.toString();
+    /** {@code {"id":..,"label":..,"class_name":..,"score":..}}; the id is a number when it is the row index. */
+    static void jsonRow(StringBuilder sb, String id, int row, Prediction p) {
+        EmbeddingWriters.jsonId(sb.append("{\"id\":"), id, row);
+        sb.append(",\"label\":").append(p.label()).append(",\"class_name\":").append(GSON.toJson(p.className()))
+                .append(",\"score\":").append(p.score()).append("}\n");
+    }
+
+    /** {@code id,label,class_name,score}, text cells made spreadsheet-safe ({@link EmbeddingWriters#csvCell}). */
+    static void csvRow(StringBuilder sb, String id, Prediction p) {
+        sb.append(EmbeddingWriters.csvCell(id)).append(',').append(p.label()).append(',')
+                .append(EmbeddingWriters.csvCell(p.className())).append(',').append(p.score()).append('\n');
     }
 }

@@ -17,7 +17,7 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.eval.ConfusionMatrix;
 import org.contrastive4j.core.eval.Metrics;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.files.AtomicFiles;
 
 /** {@code evaluate}: accuracy (overall and per class) on labelled data, a confusion-matrix PNG and a JSON summary. */
@@ -50,9 +50,13 @@ public final class EvaluateCommand implements CliCommand {
     @Override
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
+        Path dir = Path.of(line.getOptionValue("out", "."));
+        Path png = dir.resolve("confusion-matrix.png");
+        Path json = dir.resolve("evaluation.json");
+        OutputGuard.refuseInputs(line, "out", List.of(png, json));
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
             Classifier classifier = Classifiers.open(line, embedder);
-            Samples samples = ModelArgs.load(line, embedder, "test");
+            Dataset samples = ModelArgs.load(line, embedder, "test");
             if (!samples.labelled()) {
                 throw new CliException(samples.source() + " has no labels; evaluate needs labelled samples");
             }
@@ -61,10 +65,8 @@ public final class EvaluateCommand implements CliCommand {
             int[] predicted = Metrics.labels(predictions);
             double accuracy = Metrics.accuracy(predicted, truth);
             ConfusionMatrix cm = ConfusionMatrix.of(truth, predicted, classifier.classNames());
-            Path dir = Path.of(line.getOptionValue("out", "."));
-            Path png = dir.resolve("confusion-matrix.png");
             cm.writePng(png, "confusion matrix: " + samples.source());
-            AtomicFiles.writeString(dir.resolve("evaluation.json"), summary(line, classifier, cm, accuracy));
+            AtomicFiles.writeString(json, summary(line, classifier, cm, accuracy));
 
             out.printf(Locale.ROOT, "accuracy %.4f (%d/%d) with %s%n", accuracy, Math.round(accuracy * truth.length),
                     truth.length, classifier.usesHead() ? "the classifier head" : "k-NN index " + line.getOptionValue("index"));

@@ -2,6 +2,7 @@ package org.contrastive4j.inference.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -12,9 +13,12 @@ import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
 import org.contrastive4j.core.knn.Vote;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.data.Dataset;
 
-/** {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model. */
+/**
+ * {@code index}: embeds a labelled dataset and saves a k-NN index tied to the model, the output it was built on and
+ * its normalisation ({@code classify}/{@code evaluate} then read that output by default).
+ */
 public final class IndexCommand implements CliCommand {
 
 
@@ -50,18 +54,20 @@ public final class IndexCommand implements CliCommand {
         Metric metric = Metric.parse(line.getOptionValue("metric", "cosine"));
         int k = line.hasOption("k") ? ModelArgs.intValue(line, "k") : 5;
         Vote vote = Vote.parse(line.getOptionValue("vote", "majority"));
+        Path file = Path.of(line.getOptionValue("out"));
+        OutputGuard.refuseInputs(line, "out", List.of(file));
         try (Embedder embedder = ModelArgs.openEmbedder(line)) {
-            Samples samples = ModelArgs.load(line, embedder, "train");
+            Dataset samples = ModelArgs.load(line, embedder, "train");
             if (!samples.labelled()) {
                 throw new CliException(samples.source() + " has no labels; an index needs labelled samples (a CSV label "
                         + "column, class subfolders, IDX labels, or --labels for NPY)");
             }
             float[][] emb = embedder.embed(samples);
             KnnIndex index = KnnIndex.build(emb, samples.labels(), samples.classNames(), metric, embedder.fingerprint(), k, vote);
-            Path file = Path.of(line.getOptionValue("out"));
             index.save(file);
-            out.printf(Locale.ROOT, "indexed %d samples, %d classes, dim %d, %s, k=%d %s -> %s%n", index.size(),
-                    index.classNames().size(), index.dim(), metric, k, vote, file);
+            out.printf(Locale.ROOT, "indexed %d samples, %d classes, dim %d (output %s%s), %s, k=%d %s -> %s%n", index.size(),
+                    index.classNames().size(), index.dim(), embedder.info().outputName(),
+                    embedder.options().l2Normalize() ? ", L2-normalised" : "", metric, k, vote, file);
             return 0;
         }
     }

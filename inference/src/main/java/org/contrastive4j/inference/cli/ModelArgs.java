@@ -1,8 +1,10 @@
 package org.contrastive4j.inference.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -11,6 +13,7 @@ import org.contrastive4j.core.device.DeviceSpec;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
 
@@ -79,8 +82,11 @@ final class ModelArgs {
         return Embedder.open(Path.of(line.getOptionValue("model")), embedderOptions(line));
     }
 
-    /** Reads the input shaped for the model (CSV/NPY rows reshaped, images converted/resized to its input shape). */
-    static Samples load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
+    /**
+     * Reads the input shaped for the model (CSV/NPY rows reshaped, images converted/resized to its input shape); each
+     * sample's {@link Dataset#id} is its file path relative to the input for image folders, else its row index.
+     */
+    static Dataset load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
         LoadOptions.Builder b = LoadOptions.builder().split(line.getOptionValue("split", defaultSplit))
                 .labelColumn(line.getOptionValue("label-column"));
         if (line.hasOption("labels")) {
@@ -90,7 +96,55 @@ final class ModelArgs {
         if (s.size() == 0) {
             throw new CliException(line.getOptionValue("input") + ": no samples");
         }
-        return s;
+        Path input = Path.of(line.getOptionValue("input"));
+        return Files.isDirectory(input) ? new WithIds(s, List.of(DataSources.ids(input, s.size()))) : s;
+    }
+
+    /** In-memory samples with the ids of the files they were decoded from. */
+    private record WithIds(Samples samples, List<String> ids) implements Dataset {
+        @Override
+        public String source() {
+            return samples.source();
+        }
+
+        @Override
+        public int size() {
+            return samples.size();
+        }
+
+        @Override
+        public int[] sampleShape() {
+            return samples.sampleShape();
+        }
+
+        @Override
+        public int[] labels() {
+            return samples.labels();
+        }
+
+        @Override
+        public List<String> classNames() {
+            return samples.classNames();
+        }
+
+        @Override
+        public String id(int i) {
+            return ids.get(i);
+        }
+
+        @Override
+        public void read(int i, float[] dst, int offset) {
+            samples.read(i, dst, offset);
+        }
+
+        @Override
+        public Dataset select(int[] indices) {
+            String[] picked = new String[indices.length];
+            for (int k = 0; k < indices.length; k++) {
+                picked[k] = ids.get(indices[k]);
+            }
+            return new WithIds(samples.select(indices), List.of(picked));
+        }
     }
 
     static int intValue(CommandLine line, String name) {

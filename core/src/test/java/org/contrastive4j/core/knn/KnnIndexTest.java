@@ -1,4 +1,4 @@
-package org.contrastive4j.inference;
+package org.contrastive4j.core.knn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,11 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.contrastive4j.core.knn.KnnIndex;
-import org.contrastive4j.core.knn.Metric;
-import org.contrastive4j.core.knn.ModelFingerprint;
-import org.contrastive4j.core.knn.Prediction;
-import org.contrastive4j.core.knn.Vote;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +20,17 @@ class KnnIndexTest {
 
     @TempDir
     Path tmp;
+
+    static float[][] randomRows(long seed, int n, int len, float lo, float hi) {
+        Random r = new Random(seed);
+        float[][] x = new float[n][len];
+        for (float[] row : x) {
+            for (int j = 0; j < len; j++) {
+                row[j] = lo + (hi - lo) * r.nextFloat();
+            }
+        }
+        return x;
+    }
 
     private static int[] randomLabels(long seed, int n, int classes) {
         Random r = new Random(seed);
@@ -51,8 +57,8 @@ class KnnIndexTest {
     @Test
     void exactSearchMatchesBruteForceAcrossBlocks() {
         // 2,500 references span three reference blocks; 45 queries span several query blocks.
-        float[][] refs = TestModels.randomRows(31, 2500, 24, -1f, 1f);
-        float[][] queries = TestModels.randomRows(32, 45, 24, -1f, 1f);
+        float[][] refs = randomRows(31, 2500, 24, -1f, 1f);
+        float[][] queries = randomRows(32, 45, 24, -1f, 1f);
         int[] labels = randomLabels(33, refs.length, 4);
         for (Metric metric : Metric.values()) {
             KnnIndex index = KnnIndex.build(refs, labels, List.of("a", "b", "c", "d"), metric);
@@ -108,7 +114,7 @@ class KnnIndexTest {
 
     @Test
     void saveLoadRoundTripKeepsEverything() throws IOException {
-        float[][] refs = TestModels.randomRows(41, 300, 16, -1f, 1f);
+        float[][] refs = randomRows(41, 300, 16, -1f, 1f);
         int[] labels = randomLabels(42, 300, 3);
         ModelFingerprint fp = new ModelFingerprint("ab".repeat(32), "embedding", true);
         KnnIndex index = KnnIndex.build(refs, labels, List.of("cat", "dög", "bird"), Metric.EUCLIDEAN, fp, 3,
@@ -124,7 +130,7 @@ class KnnIndexTest {
         assertEquals(List.of("cat", "dög", "bird"), loaded.classNames());
         assertEquals(fp, loaded.fingerprint().orElseThrow());
         assertArrayEquals(labels, loaded.labels());
-        float[][] queries = TestModels.randomRows(43, 20, 16, -1f, 1f);
+        float[][] queries = randomRows(43, 20, 16, -1f, 1f);
         Prediction[] a = index.predict(queries);
         Prediction[] b = loaded.predict(queries);
         for (int i = 0; i < a.length; i++) {
@@ -139,7 +145,7 @@ class KnnIndexTest {
 
     @Test
     void damagedFilesGiveClearErrors() throws IOException {
-        KnnIndex index = KnnIndex.build(TestModels.randomRows(51, 50, 8, -1f, 1f), randomLabels(52, 50, 2), List.of(),
+        KnnIndex index = KnnIndex.build(randomRows(51, 50, 8, -1f, 1f), randomLabels(52, 50, 2), List.of(),
                 Metric.COSINE);
         Path file = tmp.resolve("ref.idx");
         index.save(file);
@@ -171,22 +177,6 @@ class KnnIndexTest {
         IOException ex = assertThrows(IOException.class, () -> KnnIndex.load(bad));
         assertTrue(ex.getMessage().contains(expected), ex.getMessage());
         assertTrue(ex.getMessage().contains(bad.toString()), ex.getMessage());
-    }
-
-    @Test
-    void indexFromAnotherModelIsRejected() throws Exception {
-        try (Embedder toolkit = Embedder.open(TestModels.toolkit()); Embedder foreign = Embedder.open(TestModels.foreign())) {
-            float[][] emb = toolkit.embed(TestModels.randomRows(61, 10, 16, 0f, 1f));
-            KnnIndex index = KnnIndex.build(emb, randomLabels(62, 10, 3), List.of(), Metric.COSINE, toolkit.fingerprint(), 1,
-                    Vote.MAJORITY);
-            Classifier.knn(toolkit, index); // same model: accepted
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Classifier.knn(foreign, index));
-            assertTrue(ex.getMessage().contains("was built with another model"), ex.getMessage());
-            try (Embedder normalised = Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().l2Normalize(true).build())) {
-                ex = assertThrows(IllegalArgumentException.class, () -> Classifier.knn(normalised, index));
-                assertTrue(ex.getMessage().contains("different L2 normalisation"), ex.getMessage());
-            }
-        }
     }
 
     @Test
