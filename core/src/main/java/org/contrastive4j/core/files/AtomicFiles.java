@@ -78,15 +78,18 @@ public final class AtomicFiles {
     }
 
     /**
-     * Refuses to write {@code output} when it is one of {@code inputs}, compared by real identity
-     * ({@link Files#isSameFile}: through symbolic links, {@code ..} and hard links), not by spelling: a command never
-     * overwrites what it reads. An output that does not exist yet cannot be an existing input.
+     * Refuses to write {@code output} when it is one of {@code inputs}: a command never overwrites what it reads.
+     * Compared by file identity ({@link Files#isSameFile}: symbolic links, hard links) and by real location, which
+     * also catches an output not existing under its spelling yet that lands on an input once written (e.g.
+     * {@code dir/new/../in.ckpt}: writing creates {@code new} and then replaces {@code dir/in.ckpt}).
      *
      * @param flag how the user named the output, e.g. {@code --out}
      */
     public static void requireNotAnInput(Path output, String flag, Path... inputs) throws IOException {
+        Path out = realLocation(output);
         for (Path in : inputs) {
-            if (in != null && Files.exists(output) && Files.exists(in) && Files.isSameFile(in, output)) {
+            if (in != null && Files.exists(in) && (realLocation(in).equals(out)
+                    || (Files.exists(output) && Files.isSameFile(in, output)))) {
                 throw new IllegalArgumentException(flag + " " + output + " is the input " + in
                         + "; writing it would destroy the input: choose another " + flag);
             }

@@ -56,7 +56,8 @@ class AtomicFilesTest {
         Files.createDirectory(dir.resolve("sub"));
         Path link = dir.resolve("link.ckpt");
         Files.createSymbolicLink(link, in);
-        for (Path out : List.of(in, dir.resolve("sub/../c.ckpt"), link, dir.resolve(".").resolve("c.ckpt"))) {
+        for (Path out : List.of(in, dir.resolve("sub/../c.ckpt"), link, dir.resolve(".").resolve("c.ckpt"),
+                dir.resolve("not-yet/../c.ckpt"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> AtomicFiles.requireNotAnInput(out, "--out", dir.resolve("other"), in));
             assertTrue(e.getMessage().contains("--out " + out) && e.getMessage().contains("is the input"), e.getMessage());
