@@ -89,4 +89,20 @@ class FamilyExportTest {
         ExportReport r = exportTrained(spec, ExportOptions.builder());
         TestModels.assertStructure(r.path(), spec, Map.of("embedding", 64, "projection", 32), r);
     }
+
+    @Test
+    void resnet50BottleneckAndDownsampleBlocksPassParity() throws Exception {
+        ModelSpec spec = ModelSpec.resnet(ModelSpec.RESNET50, 3, 48, 48, ModelSpec.STEM_IMAGENET).withWidth(4)
+                .withProjectionDims(32, 16);
+        ExportReport r = exportTrained(spec, ExportOptions.builder());
+        TestModels.assertStructure(r.path(), spec, Map.of("embedding", 128, "projection", 16), r);
+    }
+
+    @Test
+    void resnet34CifarStemPassesParity() throws Exception {
+        ModelSpec spec = ModelSpec.resnet(ModelSpec.RESNET34, 3, 16, 16, ModelSpec.STEM_CIFAR).withWidth(4)
+                .withProjectionDims(16);
+        ExportReport r = exportTrained(spec, ExportOptions.builder());
+        TestModels.assertStructure(r.path(), spec, Map.of("embedding", 32, "projection", 16), r);
+    }
 }

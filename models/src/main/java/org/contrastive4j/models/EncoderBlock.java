@@ -16,6 +16,10 @@ import java.util.Optional;
  * An encoder: backbone (input to {@code embedding}), projection head ending in L2 normalisation ({@code projection}),
  * and an optional linear classifier on the embedding ({@code logits}).
  * {@link #forward} returns {@code NDList(embedding, projection[, logits])}.
+ *
+ * <p>The backbone can be frozen ({@link #setBackboneFrozen}) to warm up the heads on a pretrained backbone: it then
+ * runs in inference mode even when training (BatchNorm normalises with, and does not update, its running
+ * statistics, as torch's {@code backbone.eval()} does) and its output is detached, so no gradient reaches it.
  */
 public final class EncoderBlock extends AbstractBlock {
 
@@ -27,6 +31,7 @@ public final class EncoderBlock extends AbstractBlock {
     private final Block backbone;
     private final Block projection;
     private final Block classifier;
+    private volatile boolean backboneFrozen;
 
     /**
      * Assembles an encoder from parts; {@link Encoders#build} is the usual way. {@code classifier} may be null.
@@ -59,6 +64,18 @@ public final class EncoderBlock extends AbstractBlock {
         return classifier != null;
     }
 
+    /**
+     * Freezes (or thaws) the backbone for the following forwards: inference mode and no gradient. An optimizer must
+     * also leave the backbone's parameters alone meanwhile (weight decay and momentum would still move them).
+     */
+    public void setBackboneFrozen(boolean frozen) {
+        this.backboneFrozen = frozen;
+    }
+
+    public boolean backboneFrozen() {
+        return backboneFrozen;
+    }
+
     /** The input shape for initialisation: [batch, ...spec.inputShape]. */
     public Shape inputShape(long batch) {
         int[] s = spec.inputShape();
@@ -78,7 +95,11 @@ public final class EncoderBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray embedding = backbone.forward(ps, inputs, training, params).singletonOrThrow();
+        boolean frozen = backboneFrozen;
+        NDArray embedding = backbone.forward(ps, inputs, training && !frozen, params).singletonOrThrow();
+        if (frozen && training) {
+            embedding = embedding.stopGradient();
+        }
         NDList emb = new NDList(embedding);
         NDArray proj = projection.forward(ps, emb, training, params).singletonOrThrow();
         if (classifier == null) {

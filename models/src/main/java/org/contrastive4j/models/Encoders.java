@@ -26,7 +26,7 @@ public final class Encoders {
         Block backbone = switch (spec.family()) {
             case ModelSpec.MLP -> mlp(spec);
             case ModelSpec.SMALL_CNN -> smallCnn(spec);
-            case ModelSpec.RESNET18 -> resnet18(spec);
+            case ModelSpec.RESNET18, ModelSpec.RESNET34, ModelSpec.RESNET50 -> resnet(spec);
             default -> throw new IllegalArgumentException("unknown model family '" + spec.family() + "'");
         };
         Block classifier = spec.numClasses() > 0 ? linear(spec.numClasses(), true) : null;
@@ -69,8 +69,14 @@ public final class Encoders {
                 .add(new GlobalAvgPoolBlock());
     }
 
-    /** ResNet-18: stem, four stages of two basic blocks (widths w, 2w, 4w, 8w; stride 2 from stage 2), global average pool. */
-    static SequentialBlock resnet18(ModelSpec spec) {
+    /**
+     * ResNet-18/34/50 with torchvision's semantics: stem, four stages (widths w, 2w, 4w, 8w; stride 2 from stage 2, on
+     * the first block's 3x3 conv — "ResNet v1.5" for the bottleneck), global average pool. The backbone's children
+     * are the stem's blocks (the ImageNet stem: Conv2d, BatchNorm, ReLU, MaxPool; the CIFAR stem: one conv-BN-ReLU
+     * SequentialBlock), one {@link ResidualBlock} per residual block in order, then the pool;
+     * {@code org.contrastive4j.models.weights.ResNetWeights} maps torchvision's names onto exactly this tree.
+     */
+    static SequentialBlock resnet(ModelSpec spec) {
         int w = spec.width();
         SequentialBlock net = new SequentialBlock();
         if (ModelSpec.STEM_IMAGENET.equals(spec.stem())) {
@@ -78,26 +84,46 @@ public final class Encoders {
         } else {
             net.add(convBnRelu(spec, w, 3, 1));
         }
+        boolean bottleneck = ModelSpec.bottleneck(spec.family());
+        int expansion = bottleneck ? 4 : 1;
+        int[] blocks = ModelSpec.resNetBlocks(spec.family());
         int in = w;
         for (int stage = 0; stage < 4; stage++) {
-            int out = w << stage;
-            for (int b = 0; b < 2; b++) {
+            int width = w << stage;
+            int out = width * expansion;
+            for (int b = 0; b < blocks[stage]; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
-                net.add(basicBlock(spec, out, stride, in != out || stride != 1));
+                boolean project = in != out || stride != 1;
+                net.add(bottleneck ? bottleneckBlock(spec, width, out, stride, project)
+                        : basicBlock(spec, out, stride, project));
                 in = out;
             }
         }
         return net.add(new GlobalAvgPoolBlock());
     }
 
+    /**
+     * torchvision's Bottleneck: 1x1 conv to {@code width}, 3x3 conv (carrying the stride), 1x1 conv to {@code out}
+     * (4 x width), each followed by BN, ReLU between; shortcut a strided 1x1 conv + BN when the shape changes.
+     */
+    static ResidualBlock bottleneckBlock(ModelSpec spec, int width, int out, int stride, boolean project) {
+        SequentialBlock main = new SequentialBlock()
+                .add(conv(width, 1, 1, 0)).add(batchNorm(spec)).add(new ReluBlock())
+                .add(conv(width, 3, stride, 1)).add(batchNorm(spec)).add(new ReluBlock())
+                .add(conv(out, 1, 1, 0)).add(batchNorm(spec));
+        return new ResidualBlock(main, shortcut(spec, out, stride, project));
+    }
+
     static ResidualBlock basicBlock(ModelSpec spec, int channels, int stride, boolean project) {
         SequentialBlock main = new SequentialBlock()
                 .add(conv(channels, 3, stride, 1)).add(batchNorm(spec)).add(new ReluBlock())
                 .add(conv(channels, 3, 1, 1)).add(batchNorm(spec));
-        Block shortcut = project
-                ? new SequentialBlock().add(conv(channels, 1, stride, 0)).add(batchNorm(spec))
-                : new IdentityBlock();
-        return new ResidualBlock(main, shortcut);
+        return new ResidualBlock(main, shortcut(spec, channels, stride, project));
+    }
+
+    /** torchvision's downsample (1x1 conv with the block's stride, then BN) when the shape changes, else identity. */
+    private static Block shortcut(ModelSpec spec, int channels, int stride, boolean project) {
+        return project ? new SequentialBlock().add(conv(channels, 1, stride, 0)).add(batchNorm(spec)) : new IdentityBlock();
     }
 
     private static SequentialBlock convBnRelu(ModelSpec spec, int channels, int kernel, int pad) {

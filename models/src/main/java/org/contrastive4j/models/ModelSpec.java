@@ -4,18 +4,21 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything needed to rebuild an encoder's block tree: DJL's {@code .params} files hold weights only, and BatchNorm
  * keeps its epsilon private, so the spec is the single source of truth for architecture and numerics.
  *
- * @param family {@code mlp}, {@code small-cnn} or {@code resnet18}
+ * @param family {@code mlp}, {@code small-cnn}, {@code resnet18}, {@code resnet34} or {@code resnet50}
  * @param inputShape per-sample input shape, e.g. {@code [1,28,28]} (images, channel first) or {@code [64]}
- * @param width base channel count: small-cnn uses (w, 2w, 4w) channels, resnet18 stages (w, 2w, 4w, 8w); unused by mlp
- * @param embeddingDim backbone output size (4w for small-cnn, 8w for resnet18, the last layer of an mlp)
+ * @param width base channel count: small-cnn uses (w, 2w, 4w) channels, the resnets' stages (w, 2w, 4w, 8w) (their
+ *     outputs, times 4 for resnet50's bottleneck blocks); unused by mlp
+ * @param embeddingDim backbone output size (4w for small-cnn, 8w for resnet18/34, 32w for resnet50, the last layer of
+ *     an mlp)
  * @param projectionDims projection head layer sizes (Linear-ReLU between them); empty = L2-normalised embedding
- * @param stem resnet18 only: {@code cifar} (3x3 conv, stride 1) or {@code imagenet} (7x7/2 conv + 3x3/2 max-pool)
+ * @param stem resnets only: {@code cifar} (3x3 conv, stride 1) or {@code imagenet} (7x7/2 conv + 3x3/2 max-pool)
  * @param bnEpsilon BatchNorm epsilon (exported as BatchNormalization.epsilon)
  * @param normEpsilon L2 normalisation epsilon: x / max(||x||, eps)
  * @param numClasses classifier head size on the embedding, 0 for none
@@ -27,6 +30,12 @@ public record ModelSpec(String family, int[] inputShape, int width, int embeddin
     public static final String MLP = "mlp";
     public static final String SMALL_CNN = "small-cnn";
     public static final String RESNET18 = "resnet18";
+    /** Basic blocks 3-4-6-3 (torchvision's resnet34). */
+    public static final String RESNET34 = "resnet34";
+    /** Bottleneck blocks 3-4-6-3, expansion 4, stride on the 3x3 conv (torchvision's resnet50, "v1.5"). */
+    public static final String RESNET50 = "resnet50";
+    /** Every family, in the order help texts list them. */
+    public static final List<String> FAMILIES = List.of(SMALL_CNN, MLP, RESNET18, RESNET34, RESNET50);
     public static final String STEM_CIFAR = "cifar";
     public static final String STEM_IMAGENET = "imagenet";
     public static final float DEFAULT_BN_EPSILON = 1e-5f;
@@ -56,26 +65,74 @@ public record ModelSpec(String family, int[] inputShape, int width, int embeddin
 
     /** ResNet-18 at width 64 (512-d embedding), head Linear(512)-ReLU-Linear(128). */
     public static ModelSpec resnet18(int channels, int h, int w, String stem) {
-        return new ModelSpec(RESNET18, new int[] {channels, h, w}, 64, 512, new int[] {512, 128}, stem,
+        return resnet(RESNET18, channels, h, w, stem);
+    }
+
+    /**
+     * A ResNet family ({@code resnet18}, {@code resnet34}, {@code resnet50}) at torchvision's width 64 (512-d embedding,
+     * 2048-d for resnet50), head Linear(embedding)-ReLU-Linear(128).
+     */
+    public static ModelSpec resnet(String family, int channels, int h, int w, String stem) {
+        if (!isResNet(family)) {
+            throw new IllegalArgumentException("'" + family + "' is not a ResNet family (resnet18, resnet34, resnet50)");
+        }
+        int emb = embeddingPerWidth(family) * 64;
+        return new ModelSpec(family, new int[] {channels, h, w}, 64, emb, new int[] {emb, 128}, stem,
                 DEFAULT_BN_EPSILON, DEFAULT_NORM_EPSILON, 0, null);
+    }
+
+    /** Whether {@code family} is one of the ResNets (stem, four stages, global average pool). */
+    public static boolean isResNet(String family) {
+        return RESNET18.equals(family) || RESNET34.equals(family) || RESNET50.equals(family);
+    }
+
+    /** Residual blocks per stage of a ResNet family. */
+    public static int[] resNetBlocks(String family) {
+        return switch (family) {
+            case RESNET18 -> new int[] {2, 2, 2, 2};
+            case RESNET34, RESNET50 -> new int[] {3, 4, 6, 3};
+            default -> throw new IllegalArgumentException("'" + family + "' is not a ResNet family");
+        };
+    }
+
+    /** Whether a ResNet family uses bottleneck blocks (1x1, 3x3, 1x1 with 4x expansion). */
+    public static boolean bottleneck(String family) {
+        return RESNET50.equals(family);
+    }
+
+    /** Embedding size per unit of width: small-cnn 4, resnet18/34 8, resnet50 32. */
+    private static int embeddingPerWidth(String family) {
+        return switch (family) {
+            case SMALL_CNN -> 4;
+            case RESNET18, RESNET34 -> 8;
+            case RESNET50 -> 32;
+            default -> throw new IllegalArgumentException("model family '" + family + "' has no width (use hiddenDims)");
+        };
     }
 
     public ModelSpec withNumClasses(int n) {
         return new ModelSpec(family, inputShape, width, embeddingDim, projectionDims, stem, bnEpsilon, normEpsilon, n, hiddenDims);
     }
 
-    /** Changes the CNN width; the embedding follows it (4w or 8w). */
+    /** Changes the CNN width; the embedding follows it (4w, 8w or 32w). */
     public ModelSpec withWidth(int w) {
-        int emb = switch (family) {
-            case SMALL_CNN -> 4 * w;
-            case RESNET18 -> 8 * w;
-            default -> throw new IllegalArgumentException("model family '" + family + "' has no width (use hiddenDims)");
-        };
+        int emb = embeddingPerWidth(family) * w;
         return new ModelSpec(family, inputShape, w, emb, projectionDims, stem, bnEpsilon, normEpsilon, numClasses, hiddenDims);
     }
 
     public ModelSpec withProjectionDims(int... dims) {
         return new ModelSpec(family, inputShape, width, embeddingDim, dims, stem, bnEpsilon, normEpsilon, numClasses, hiddenDims);
+    }
+
+    /** Changes the per-sample input shape (e.g. {@code [3, 224, 224]}). */
+    public ModelSpec withInputShape(int... shape) {
+        return new ModelSpec(family, shape, width, embeddingDim, projectionDims, stem, bnEpsilon, normEpsilon, numClasses, hiddenDims);
+    }
+
+    /** Changes a ResNet's stem ({@code cifar} or {@code imagenet}). */
+    public ModelSpec withStem(String newStem) {
+        return new ModelSpec(family, inputShape, width, embeddingDim, projectionDims, newStem, bnEpsilon, normEpsilon, numClasses,
+                hiddenDims);
     }
 
     public ModelSpec withBnEpsilon(float eps) {
@@ -133,7 +190,7 @@ public record ModelSpec(String family, int[] inputShape, int width, int embeddin
     private static void validate(String family, int[] inputShape, int width, int emb, int[] proj, String stem,
                                  float bnEps, float normEps, int numClasses, int[] hidden) {
         if (family == null) {
-            throw new IllegalArgumentException("model spec needs a family (mlp, small-cnn, resnet18)");
+            throw new IllegalArgumentException("model spec needs a family (" + String.join(", ", FAMILIES) + ")");
         }
         if (inputShape == null || inputShape.length == 0) {
             throw new IllegalArgumentException("model spec needs an inputShape, e.g. [1,28,28] or [64]");
@@ -175,17 +232,20 @@ public record ModelSpec(String family, int[] inputShape, int width, int embeddin
                     throw new IllegalArgumentException("small-cnn pools twice by 2: input " + Arrays.toString(inputShape) + " is too small");
                 }
             }
-            case RESNET18 -> {
+            case RESNET18, RESNET34, RESNET50 -> {
                 image(family, inputShape);
                 positive("width", width);
-                if (emb != 8 * width) {
-                    throw new IllegalArgumentException("resnet18 embeddingDim must be 8 x width = " + 8 * width + ", got " + emb);
+                int per = embeddingPerWidth(family);
+                if (emb != per * width) {
+                    throw new IllegalArgumentException(family + " embeddingDim must be " + per + " x width = " + per * width
+                            + ", got " + emb);
                 }
                 if (!STEM_CIFAR.equals(stem) && !STEM_IMAGENET.equals(stem)) {
-                    throw new IllegalArgumentException("resnet18 stem must be 'cifar' or 'imagenet', got '" + stem + "'");
+                    throw new IllegalArgumentException(family + " stem must be 'cifar' or 'imagenet', got '" + stem + "'");
                 }
             }
-            default -> throw new IllegalArgumentException("unknown model family '" + family + "' (mlp, small-cnn, resnet18)");
+            default -> throw new IllegalArgumentException("unknown model family '" + family + "' (" + String.join(", ", FAMILIES)
+                    + ")");
         }
     }
 

@@ -49,6 +49,29 @@ class EncodersTest {
         run(ModelSpec.smallCnn(1, 28, 28).withWidth(8).withNumClasses(10), 2);
         run(ModelSpec.resnet18(3, 32, 32, "cifar").withWidth(4), 2);
         run(ModelSpec.resnet18(3, 64, 64, "imagenet").withWidth(4), 2);
+        run(ModelSpec.resnet(ModelSpec.RESNET34, 3, 32, 32, "cifar").withWidth(2).withNumClasses(4), 2);
+        run(ModelSpec.resnet(ModelSpec.RESNET50, 3, 40, 40, "imagenet").withWidth(2), 2);
+    }
+
+    private static long parameterCount(ModelSpec spec) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            EncoderBlock block = Encoders.build(spec.withProjectionDims()).initialize(m);
+            long n = 0;
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (!p.getKey().contains("running")) {
+                    n += p.getValue().getArray().size();
+                }
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void resnet34And50HaveTorchvisionsParameterCounts() {
+        // torchvision resnet34 / resnet50 (weights=None) without fc: sum of p.numel() over named_parameters()
+        assertEquals(21_284_672L, parameterCount(ModelSpec.resnet(ModelSpec.RESNET34, 3, 64, 64, "imagenet")));
+        assertEquals(23_508_032L, parameterCount(ModelSpec.resnet(ModelSpec.RESNET50, 3, 64, 64, "imagenet")));
+        assertEquals(2048, ModelSpec.resnet(ModelSpec.RESNET50, 3, 64, 64, "imagenet").embeddingDim());
     }
 
     @Test

@@ -15,6 +15,8 @@ class ModelSpecTest {
             ModelSpec.smallCnn(1, 28, 28).withNumClasses(10),
             ModelSpec.mlp(64, new int[] {32, 16}, 8).withBnEpsilon(1e-3f),
             ModelSpec.resnet18(3, 64, 64, "imagenet").withWidth(8).withProjectionDims(),
+            ModelSpec.resnet(ModelSpec.RESNET50, 3, 224, 224, "imagenet"),
+            ModelSpec.resnet(ModelSpec.RESNET34, 1, 28, 28, "cifar").withWidth(16),
         };
         for (ModelSpec s : specs) {
             ModelSpec back = ModelSpec.fromJson(s.toJson());
@@ -35,6 +37,11 @@ class ModelSpecTest {
         assertEquals(64, s.projectionDim());
         assertEquals(512, ModelSpec.resnet18(3, 32, 32, "cifar").embeddingDim());
         assertEquals(64, ModelSpec.resnet18(3, 32, 32, "cifar").withWidth(8).embeddingDim());
+        // torchvision: resnet34 ends in 512 channels, resnet50 in 2048 (512 x bottleneck expansion 4)
+        assertEquals(512, ModelSpec.resnet(ModelSpec.RESNET34, 3, 32, 32, "cifar").embeddingDim());
+        assertEquals(2048, ModelSpec.resnet(ModelSpec.RESNET50, 3, 32, 32, "cifar").embeddingDim());
+        assertArrayEquals(new int[] {2048, 128}, ModelSpec.resnet(ModelSpec.RESNET50, 3, 32, 32, "cifar").projectionDims());
+        assertEquals(128, ModelSpec.resnet(ModelSpec.RESNET50, 3, 32, 32, "cifar").withWidth(4).embeddingDim());
     }
 
     @Test
@@ -54,5 +61,9 @@ class ModelSpecTest {
                 .getMessage().contains("not valid JSON"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelSpec("small-cnn", new int[] {1, 28, 28}, 32,
                 100, null, null, 1e-5f, 1e-12f, 0, null)).getMessage().contains("4 x width"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelSpec("resnet50", new int[] {3, 32, 32}, 64,
+                512, null, "cifar", 1e-5f, 1e-12f, 0, null)).getMessage().contains("resnet50 embeddingDim must be 32 x width = 2048"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.resnet("resnet101", 3, 32, 32, "cifar"))
+                .getMessage().contains("not a ResNet family"));
     }
 }

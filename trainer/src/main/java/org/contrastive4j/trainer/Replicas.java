@@ -9,8 +9,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.contrastive4j.models.EncoderBlock;
 
 /**
  * One copy of every parameter per device, served to {@link Block#forward} as a {@link ParameterStore}. Replica 0 is the
@@ -28,6 +31,9 @@ final class Replicas extends ParameterStore implements AutoCloseable {
     /** Replica r ≥ 1: parameter id → that replica's array. Index 0 is unused (the master is the block's arrays). */
     private final List<Map<String, NDArray>> copies = new ArrayList<>();
     private final NDManager manager;
+    private final EncoderBlock encoder;
+    /** Ids of the backbone's parameters, whose statistics a frozen backbone keeps. */
+    private final Set<String> backbone = new HashSet<>();
     private int current;
 
     Replicas(Block block, NDManager parent, List<Device> devices) {
@@ -36,6 +42,12 @@ final class Replicas extends ParameterStore implements AutoCloseable {
         this.manager = parent.newSubManager(devices.get(0));
         for (Pair<String, Parameter> p : block.getParameters()) {
             parameters.add(p.getValue());
+        }
+        this.encoder = block instanceof EncoderBlock e ? e : null;
+        if (encoder != null) {
+            for (Pair<String, Parameter> p : encoder.backbone().getParameters()) {
+                backbone.add(p.getValue().getId());
+            }
         }
         copies.add(Map.of());
         for (int r = 1; r < devices.size(); r++) {
@@ -77,9 +89,13 @@ final class Replicas extends ParameterStore implements AutoCloseable {
         return replica == 0 ? parameter.getArray() : copies.get(replica).get(parameter.getId());
     }
 
-    /** Parameters without gradient: BatchNorm's running mean and variance. */
+    /**
+     * Parameters without gradient: BatchNorm's running mean and variance — but not a frozen backbone's, which its
+     * inference-mode forward leaves alone (a weighted sum of unchanged statistics would round them).
+     */
     List<Parameter> buffers() {
-        return parameters.stream().filter(p -> !p.requiresGradient()).toList();
+        boolean frozen = encoder != null && encoder.backboneFrozen();
+        return parameters.stream().filter(p -> !p.requiresGradient() && !(frozen && backbone.contains(p.getId()))).toList();
     }
 
     /** Adds every replica's parameter gradients into the master's (the sum over shards of the whole batch). */

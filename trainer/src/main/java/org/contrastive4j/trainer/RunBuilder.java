@@ -5,11 +5,10 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,13 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.contrastive4j.core.data.Dataset;
-import org.contrastive4j.core.data.Shapes;
 import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.LossRegistry;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.EncoderBlock;
-import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelCheckpoint;
 import org.contrastive4j.models.ModelSpec;
 import org.contrastive4j.trainer.data.BatchSampler;
@@ -50,20 +47,20 @@ public final class RunBuilder {
 
     private RunBuilder() {}
 
-    /** A new run of {@code config}. */
-    public static TrainingParts fresh(TrainConfig config) throws IOException {
-        return build(config, null);
+    /** A new run of {@code config}; what it builds from (e.g. pretrained weights) is reported on {@code out}. */
+    public static TrainingParts fresh(TrainConfig config, PrintStream out) throws IOException {
+        return build(config, null, out);
     }
 
     /** The run of {@code config} continued from {@code checkpoint} (its weights, optimizer and trainer state). */
-    public static TrainingParts resumed(TrainConfig config, Path checkpoint) throws IOException {
-        return build(config, checkpoint);
+    public static TrainingParts resumed(TrainConfig config, Path checkpoint, PrintStream out) throws IOException {
+        return build(config, checkpoint, out);
     }
 
-    private static TrainingParts build(TrainConfig config, Path checkpoint) throws IOException {
+    private static TrainingParts build(TrainConfig config, Path checkpoint, PrintStream out) throws IOException {
         requireOutOutsideData(config);
         DjlRuntime.offline();
-        TrainingData data = TrainingData.load(config);
+        TrainingData data = PretrainedStart.withInputNormalization(config, TrainingData.load(config));
         ContrastiveLoss loss = LossRegistry.create(config.loss(), config.lossParams());
         List<String> warnings = warnings(loss, data);
         if (config.knnK() > data.evalReference().size()) {
@@ -100,7 +97,7 @@ public final class RunBuilder {
                             + " steps per epoch, this configuration has " + spe + " (the data or the batch settings "
                             + "changed)");
                 }
-                optimizer = newOptimizer(config, manager);
+                optimizer = PretrainedStart.optimizer(config, newOptimizer(config, manager), block);
                 try (NDManager scope = manager.newSubManager()) {
                     optimizer.loadState(NDList.decode(scope, optimizerBytes));
                 } catch (RuntimeException e) {
@@ -109,15 +106,14 @@ public final class RunBuilder {
                 }
             } else {
                 Engine.getInstance().setRandomSeed((int) config.seed());
-                block = Encoders.build(spec);
                 try {
-                    block.initialize(manager, DataType.FLOAT32, new Shape(Shapes.prepend(1, data.train().sampleShape())));
+                    block = PretrainedStart.build(config, spec, data.train().sampleShape(), manager, out);
                 } catch (EngineException | OutOfMemoryError e) {
                     throw new IllegalArgumentException("PyTorch cannot allocate the " + config.model() + " model "
                             + describeSize(config) + ": " + e.getMessage() + "; choose a smaller model", e);
                 }
                 state = new TrainerState(0, 0, spe, config.optimizer(), schedule, config.seed(), 0, 0, null);
-                optimizer = newOptimizer(config, manager);
+                optimizer = PretrainedStart.optimizer(config, newOptimizer(config, manager), block);
             }
             // Several devices, or chunks on one, go through GradCache so that the loss always sees the global batch.
             Step step = Step.create(block, loss, optimizer, manager, devices, config.clipGradNorm(), config.gradCacheChunks());
@@ -230,7 +226,7 @@ public final class RunBuilder {
     static ModelSpec familySpec(String family, int[] shape, String stem, int embeddingDim) {
         if (family.equals("mlp") && shape.length != 1) {
             throw new IllegalArgumentException("--model mlp takes feature vectors; the data has samples of shape "
-                    + Arrays.toString(shape) + " (use --model small-cnn or resnet18 for images)");
+                    + Arrays.toString(shape) + " (use --model small-cnn or a resnet for images)");
         }
         if (!family.equals("mlp") && shape.length != 3) {
             throw new IllegalArgumentException("--model " + family + " needs image samples [C, H, W]; the data has samples of shape "
@@ -238,10 +234,11 @@ public final class RunBuilder {
         }
         return switch (family) {
             case "small-cnn" -> ModelSpec.smallCnn(shape[0], shape[1], shape[2]);
-            case "resnet18" -> ModelSpec.resnet18(shape[0], shape[1], shape[2], stem);
+            case "resnet18", "resnet34", "resnet50" -> ModelSpec.resnet(family, shape[0], shape[1], shape[2], stem);
             case "mlp" -> ModelSpec.mlp(Arrays.stream(shape).reduce(1, Math::multiplyExact), new int[] {512, 256},
                     embeddingDim > 0 ? embeddingDim : 128);
-            default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18)");
+            default -> throw new IllegalArgumentException("unknown model '" + family + "' (valid: small-cnn, mlp, resnet18, "
+                    + "resnet34, resnet50)");
         };
     }
 

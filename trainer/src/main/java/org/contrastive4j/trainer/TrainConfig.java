@@ -29,6 +29,8 @@ public record TrainConfig(
         int embeddingDim,
         int projectionDim,
         String stem,
+        String initWeights,
+        int freezeBackboneEpochs,
         String loss,
         Map<String, String> lossParams,
         int views,
@@ -171,7 +173,8 @@ public record TrainConfig(
         oneOf("optimizer", optimizer, "sgd", "adamw");
         oneOf("schedule", schedule, "cosine", "constant");
         oneOf("sampler", sampler, "auto", "random", "balanced");
-        oneOf("model", model, "small-cnn", "mlp", "resnet18");
+        oneOf("model", model, "small-cnn", "mlp", "resnet18", "resnet34", "resnet50");
+        require(freezeBackboneEpochs >= 0, "--freeze-backbone-epochs must be >= 0, got " + freezeBackboneEpochs);
         oneOf("stem", stem, "cifar", "imagenet");
         oneOf("augment", augment, "auto", "grayscale-default", "grayscale-strong", "rgb-default", "none");
         try {

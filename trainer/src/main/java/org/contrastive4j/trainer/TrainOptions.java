@@ -44,11 +44,16 @@ public final class TrainOptions {
             new Field("max_test_samples", 0, "use at most this many test samples (0 = all)"),
             new Field("pretrain_classes", "", "train only on these classes, e.g. 0-4 (transfer protocol)"),
             new Field("transfer_classes", "", "evaluate k-NN / linear probe on these unseen classes, e.g. 5-9"),
-            new Field("model", "small-cnn", "encoder family: small-cnn, mlp, resnet18"),
+            new Field("model", "small-cnn", "encoder family: small-cnn, mlp, resnet18, resnet34, resnet50"),
             new Field("width", 0, "base channel width (0 = the family's: small-cnn 32 -> 128-d embedding, resnet18 64 -> 512-d)"),
             new Field("embedding_dim", 0, "mlp embedding size (0 = 128); CNN embeddings follow --width"),
             new Field("projection_dim", 0, "projection head output size (0 = the family's: small-cnn 64, resnet18 128, mlp 128)"),
-            new Field("stem", "cifar", "resnet18 stem: cifar (3x3, small images) or imagenet (7x7 + max-pool)"),
+            new Field("stem", "cifar", "resnet stem: cifar (3x3, small images) or imagenet (7x7 + max-pool)"),
+            new Field("init_weights", "", "start the resnet backbone from pretrained weights: a torchvision/timm ResNet-18/34/50 "
+                    + "state dict as safetensors (F32/F16/BF16) or torch.save .pth; stem and width come from the weights, "
+                    + "inputs are normalised with ImageNet's mean/std, fc.* is ignored"),
+            new Field("freeze_backbone_epochs", 0, "keep the backbone frozen for the first N epochs (head warm-up): its "
+                    + "weights are not updated and its BatchNorm runs in inference mode (running statistics used, not updated)"),
             new Field("loss", "supcon", "loss: " + String.join(", ", LossRegistry.names())),
             new Field("loss_params", Map.of(), "loss parameters (set them with the loss flags below)"),
             new Field("views", 2, "augmented views per sample"),

@@ -97,7 +97,7 @@ public final class TrainingSession implements AutoCloseable {
         RunDirectory.Use use = overwrite ? RunDirectory.Use.OVERWRITE : RunDirectory.Use.NEW;
         Path dir = Path.of(config.out());
         RunDirectory.precheck(dir, use);
-        TrainingParts parts = RunBuilder.fresh(config);
+        TrainingParts parts = RunBuilder.fresh(config, out);
         return open(parts, dir, use, out, err, true);
     }
 
@@ -119,7 +119,7 @@ public final class TrainingSession implements AutoCloseable {
         TrainConfig stored = storedConfig(runDir);
         TrainConfig config = requested == null ? stored : requested;
         TrainOptions.checkResume(stored, config);
-        TrainingParts parts = RunBuilder.resumed(config, run.lastCheckpoint());
+        TrainingParts parts = RunBuilder.resumed(config, run.lastCheckpoint(), out);
         try {
             long done = parts.state().globalStep();
             if (parts.totalSteps() < done) {
@@ -234,6 +234,11 @@ public final class TrainingSession implements AutoCloseable {
                         (int) (globalStep / spe), (int) (globalStep % spe), (int) ((totalSteps + spe - 1) / spe))) {
                     Progress progress = new Progress(out, Progress.isTerminal(), totalSteps, spe, globalStep);
                     while (globalStep < totalSteps) {
+                        String freeze = PretrainedStart.beforeStep(config, parts.block(), globalStep, spe);
+                        if (freeze != null) {
+                            progress.breakLine();
+                            out.println(freeze);
+                        }
                         ViewBatch batch = loader.next();
                         long s0 = System.nanoTime();
                         float lr = parts.schedule().at(globalStep);

@@ -34,6 +34,11 @@ public final class MetadataKeys {
     public static final String PARITY_MAX_SCALED_DIFF = "c4j.parity_max_scaled_diff";
     public static final String CREATED = "c4j.created";
     public static final String EMBEDDING_DIM = "c4j.embedding_dim";
+    /**
+     * The pretrained weights a model was exported from untrained ({@code export --init-weights}): file name, SHA-256
+     * and the architecture read from them.
+     */
+    public static final String INIT_WEIGHTS = "c4j.init_weights";
 
     /** The current {@link #FORMAT_VERSION}. */
     public static final String FORMAT = "1";

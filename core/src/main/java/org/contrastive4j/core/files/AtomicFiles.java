@@ -90,7 +90,7 @@ public final class AtomicFiles {
         for (Path in : inputs) {
             if (in != null && Files.exists(in) && (realLocation(in).equals(out)
                     || (Files.exists(output) && Files.isSameFile(in, output)))) {
-                throw new IllegalArgumentException(flag + " " + output + " is the input " + in
+                throw new IllegalArgumentException(flag + " " + output + " is the input file " + in
                         + "; writing it would destroy the input: choose another " + flag);
             }
         }

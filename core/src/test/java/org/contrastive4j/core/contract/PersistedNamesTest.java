@@ -69,6 +69,7 @@ class PersistedNamesTest {
         assertEquals("c4j.model_spec", MetadataKeys.MODEL_SPEC);
         assertEquals("c4j.loss", MetadataKeys.LOSS);
         assertEquals("c4j.parity_max_abs_diff", MetadataKeys.PARITY_MAX_ABS_DIFF);
+        assertEquals("c4j.init_weights", MetadataKeys.INIT_WEIGHTS);
         assertEquals("1", MetadataKeys.FORMAT);
     }
 }

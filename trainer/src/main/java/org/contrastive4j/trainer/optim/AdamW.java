@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * AdamW (Loshchilov &amp; Hutter) with decoupled weight decay and bias correction, matching {@code torch.optim.AdamW}:
- * w -= lr·wd·w; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; w -= lr·(m/(1−β1^t)) / (sqrt(v/(1−β2^t)) + ε).
+ * w -= lr·wd·w; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; w -= lr·(m/(1−β1^t)) / (sqrt(v/(1−β2^t)) + ε), with t
+ * the parameter's own update count (torch's per-parameter {@code state['step']}).
  */
 public final class AdamW extends StatefulOptimizer {
 
@@ -33,7 +34,7 @@ public final class AdamW extends StatefulOptimizer {
     @Override
     protected void update(Param p, NDArray grad, float lr, NDManager tmp) {
         NDArray w = p.value();
-        long t = steps();
+        long t = steps(p);
         float c1 = (float) (1 - Math.pow(beta1, t));
         float c2 = (float) (1 - Math.pow(beta2, t));
         if (weightDecay != 0) {

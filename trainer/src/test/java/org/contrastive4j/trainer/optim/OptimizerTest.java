@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.contrastive4j.models.DjlRuntime;
@@ -154,6 +155,88 @@ class OptimizerTest {
             assertThrows(IllegalArgumentException.class, () -> new Sgd(m, 1.0f, false, 0));
             assertThrows(IllegalArgumentException.class, () -> new Sgd(m, 0f, true, 0));
             assertThrows(IllegalArgumentException.class, () -> new AdamW(m, 0.9f, 1.0f, 1e-8f, 0));
+        }
+    }
+
+    /** One step on {@code params} (named "a", "b", … in order) with grad = 2w (loss: sum of their squares). */
+    private static void adamStep(Optimizer opt, float lr, NDArray... params) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = params[0].square().sum();
+            for (int i = 1; i < params.length; i++) {
+                loss = loss.add(params[i].square().sum());
+            }
+            gc.backward(loss);
+        }
+        List<Optimizer.Param> list = new ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            list.add(new Optimizer.Param(String.valueOf((char) ('a' + i)), params[i]));
+        }
+        opt.step(list, lr);
+        for (NDArray p : params) {
+            try (NDArray g = p.getGradient()) {
+                g.muli(0f);
+            }
+        }
+    }
+
+    @Test
+    void adamwBiasCorrectionFollowsEachParametersOwnStepCount() {
+        DjlRuntime.engine();
+        float lr = 0.01f;
+        double eps = 1e-8;
+        try (NDManager m = NDManager.newBaseManager(); AdamW opt = new AdamW(m, 0.9f, 0.999f, (float) eps, 0f)) {
+            NDArray a = m.create(new float[] {1f, -2f});
+            NDArray b = m.create(new float[] {0.5f, 3f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            for (int t = 0; t < 5; t++) {
+                adamStep(opt, lr, a); // b is left out (frozen)
+            }
+            adamStep(opt, lr, a, b);
+            // torch: b's first step has t = 1, so m/(1-β1) = g and sqrt(v/(1-β2)) = |g|: b -= lr·g/(|g| + ε)
+            float[] got = b.toFloatArray();
+            double[] b0 = {0.5, 3.0};
+            for (int i = 0; i < 2; i++) {
+                double g = 2 * b0[i];
+                assertEquals(b0[i] - lr * g / (Math.abs(g) + eps), got[i], 1e-7, "coordinate " + i);
+            }
+            NDList state = opt.saveState(m);
+            assertEquals(6L, find(state, "__steps__:a").toLongArray()[0]);
+            assertEquals(1L, find(state, "__steps__:b").toLongArray()[0]);
+        }
+    }
+
+    private static NDArray find(NDList list, String name) {
+        for (NDArray a : list) {
+            if (name.equals(a.getName())) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + list.stream().map(NDArray::getName).toList());
+    }
+
+    @Test
+    void adamwStateSavedBeforePerParameterCountsResumesWithTheGlobalCount() {
+        DjlRuntime.engine();
+        try (NDManager m = NDManager.newBaseManager(); AdamW original = new AdamW(m, 0.9f, 0.999f, 1e-8f, 0.01f);
+             AdamW resumed = new AdamW(m, 0.9f, 0.999f, 1e-8f, 0.01f)) {
+            NDArray w = m.create(new float[] {1f, -2f, 0.25f});
+            w.setRequiresGradient(true);
+            for (int t = 0; t < 4; t++) {
+                adamStep(original, 0.05f, w);
+            }
+            NDList old = new NDList();
+            for (NDArray a : original.saveState(m)) {
+                if (!a.getName().startsWith("__steps__:")) {
+                    old.add(a); // the layout of checkpoints written before per-parameter counts
+                }
+            }
+            resumed.loadState(old);
+            NDArray copy = w.duplicate();
+            copy.setRequiresGradient(true);
+            adamStep(original, 0.05f, w);
+            adamStep(resumed, 0.05f, copy);
+            assertArrayEquals(w.toFloatArray(), copy.toFloatArray());
         }
     }
 }
