@@ -2,6 +2,7 @@ package org.contrastive4j.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.eval.Softmax;
 import org.contrastive4j.core.knn.KnnIndex;
@@ -115,6 +116,21 @@ public final class Classifier {
         return classNames;
     }
 
+    /** The k-NN index this classifier searches; empty for the model's head. */
+    public Optional<KnnIndex> index() {
+        return Optional.ofNullable(index);
+    }
+
+    /** The neighbours a k-NN classifier votes with (0 for the head). */
+    public int k() {
+        return k;
+    }
+
+    /** The k-NN vote ({@code null} for the head). */
+    public Vote vote() {
+        return vote;
+    }
+
     /** Classifies raw samples (the model's preprocessing is applied). */
     public Prediction[] classify(Dataset samples) {
         return classify(samples, 0, samples.size());
@@ -122,20 +138,43 @@ public final class Classifier {
 
     /** Classifies raw samples {@code [from, to)}: the unit of streaming. */
     public Prediction[] classify(Dataset samples, int from, int to) {
-        return index == null ? fromHead(embedder.output(headOutput, samples, from, to))
+        return index == null ? fromProbabilities(toProbabilities(embedder.output(headOutput, samples, from, to)))
                 : index.predict(embedder.output(knnOutput, samples, from, to, knnL2), k, vote);
     }
 
     /** Classifies model-ready rows (already normalised, flattened to the model input shape). */
     public Prediction[] classify(float[][] inputs) {
-        return index == null ? fromHead(embedder.output(headOutput, inputs))
+        return index == null ? fromProbabilities(toProbabilities(embedder.output(headOutput, inputs)))
                 : index.predict(embedder.output(knnOutput, inputs, knnL2), k, vote);
     }
 
-    private Prediction[] fromHead(float[][] scores) {
-        Prediction[] out = new Prediction[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            float[] p = headOutput.equals(LOGITS) ? Softmax.of(scores[i]) : scores[i];
+    /**
+     * The head's class probabilities for raw samples: its {@code probabilities} output, else the softmax of its
+     * {@code logits}. For callers that want more than the top class (e.g. the server's top-k).
+     *
+     * @throws IllegalStateException for a k-NN classifier
+     */
+    public float[][] probabilities(Dataset samples) {
+        if (index != null) {
+            throw new IllegalStateException("a k-NN classifier has no class probabilities; use classify");
+        }
+        return toProbabilities(embedder.output(headOutput, samples, 0, samples.size()));
+    }
+
+    private float[][] toProbabilities(float[][] scores) {
+        if (headOutput.equals(LOGITS)) {
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = Softmax.of(scores[i]);
+            }
+        }
+        return scores;
+    }
+
+    /** The head's prediction for each row of class probabilities (as from {@link #probabilities}): the most probable class. */
+    public Prediction[] fromProbabilities(float[][] probabilities) {
+        Prediction[] out = new Prediction[probabilities.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            float[] p = probabilities[i];
             int best = 0;
             for (int c = 1; c < p.length; c++) {
                 if (p[c] > p[best]) {

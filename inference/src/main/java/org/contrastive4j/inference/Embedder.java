@@ -195,6 +195,16 @@ public final class Embedder implements AutoCloseable {
         return (int) shape[0];
     }
 
+    /**
+     * Rejects NaN and infinities in {@code v[offset, offset + len)}, which hold sample number {@code sample}, with the
+     * message every input path gives (the server checks requests with it before they join a batch).
+     *
+     * @throws IllegalArgumentException naming the sample, the position and the value
+     */
+    public static void checkFinite(float[] v, int offset, int len, int sample) {
+        InputRows.checkFinite(v, offset, len, sample);
+    }
+
     /** Scales each row to unit L2 norm (rows of zeros stay zero). */
     public static void l2NormalizeInPlace(float[] row) {
         double ss = 0;

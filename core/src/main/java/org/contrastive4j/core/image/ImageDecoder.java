@@ -32,6 +32,12 @@ public final class ImageDecoder {
     /** System property that overrides {@link #DEFAULT_MAX_PIXELS} for every decoder built with {@link #defaults()}. */
     public static final String MAX_PIXELS_PROPERTY = "c4j.image.maxPixels";
 
+    static {
+        // ImageIO otherwise writes a temporary file for every image it decodes from a stream: slow, and it fails
+        // where the temporary directory is not writable.
+        ImageIO.setUseCache(false);
+    }
+
     private final long maxPixels;
 
     public ImageDecoder(long maxPixels) {

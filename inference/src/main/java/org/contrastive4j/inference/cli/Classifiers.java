@@ -29,6 +29,11 @@ final class Classifiers {
 
     static Classifier open(CommandLine line, Embedder embedder) throws IOException {
         if (!line.hasOption("index")) {
+            for (String knnOnly : new String[] {"k", "vote"}) {
+                if (line.hasOption(knnOnly)) {
+                    throw new CliException("--" + knnOnly + " needs --index (the model's classifier head has no neighbours)");
+                }
+            }
             if (!Classifier.hasHead(embedder.info())) {
                 throw new CliException(embedder.info().path() + " has no classifier head (no 'logits' or 'probabilities' "
                         + "output); pass --index ref.idx (build one with 'index')");

@@ -524,6 +524,13 @@ class InferenceCliTest {
     }
 
     @Test
+    void neighbourFlagsWithoutAnIndexAreRefusedNotIgnored() throws Exception {
+        Path x = toolkitCsv("x.csv", 2, 6).path();
+        assertFails(cli("classify", "--model", TestModels.toolkit(), "--input", x, "--k", "3"), "--k needs --index");
+        assertFails(cli("evaluate", "--model", TestModels.toolkit(), "--input", x, "--vote", "majority"), "--vote needs --index");
+    }
+
+    @Test
     void plainEncoderWithoutIndexAndUnlabelledIndexInputAreRefused() throws Exception {
         Path x = foreignCsv(TestModels.randomRows(93, 3, 4, 0f, 1f));
         assertFails(cli("classify", "--model", TestModels.foreign(), "--input", x), "no classifier head", "--index");

@@ -1,0 +1,414 @@
+package org.contrastive4j.inference.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.contrastive4j.core.data.DataSources;
+import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.inference.Embedder;
+import org.contrastive4j.inference.EmbedderOptions;
+
+/**
+ * Load test of a running {@code c4j serve} over loopback: C concurrent clients, each on its own keep-alive
+ * HTTP/1.1 connection, send single-image {@code /embed} requests (Fashion-MNIST test images as base64 PNG) as fast
+ * as answers come, for a fixed time per phase; bounded in time, it stops by itself. Per phase: requests/s, p50 /
+ * p99 latency, errors, the batch sizes the server formed (from its /metrics), the server's RSS. Next to it, in this
+ * JVM while the server idles, the in-process {@link Embedder} throughput at batch 64 on the same images, measured
+ * before and after the phases so that machine load shows up as a spread. Writes a Markdown table, a CSV of the soak's
+ * RSS and throughput, and a PNG of it.
+ *
+ * <p>Usage: ServeLoad URL SERVER_PID MODEL IDX_DIR OUT_DIR [PHASES=1:30,16:30,64:30] [SOAK=64:600]
+ * (phase = clients:seconds; a soak of 0 seconds skips it).
+ */
+public final class ServeLoad {
+
+    private static final int REFERENCE_BATCH = 64;
+    private static final String TABLE_HEAD = "| clients | seconds | requests | requests/s | requests per server CPU-s | p50 ms | p99 ms "
+            + "| errors | mean batch rows | batches by rows | server RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    private static final Pattern BUCKET = Pattern.compile("(?m)^c4j_serve_batch_rows_bucket\\{le=\"([^\"]+)\"\\} (\\d+)$");
+    private static final Pattern SUM = Pattern.compile("(?m)^c4j_serve_batch_rows_sum (\\S+)$");
+    private static final Pattern COUNT = Pattern.compile("(?m)^c4j_serve_batch_rows_count (\\d+)$");
+
+    private ServeLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        URI url = URI.create(args[0]);
+        long pid = Long.parseLong(args[1]);
+        Path model = Path.of(args[2]);
+        Samples images = DataSources.load(Path.of(args[3]), LoadOptions.builder().split("test").build());
+        Path out = Files.createDirectories(Path.of(args[4]));
+        String phases = args.length > 5 ? args[5] : "1:30,16:30,64:30";
+        String soak = args.length > 6 ? args[6] : "64:600";
+
+        List<byte[]> requests = requests(url, images, 1000);
+        System.out.printf(Locale.ROOT, "%d request bodies of one %s image each (%.0f bytes on average)%n", requests.size(),
+                Arrays.toString(images.sampleShape()), requests.stream().mapToInt(b -> b.length).average().orElse(0));
+
+        List<String> rows = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
+        double load0 = loadAverage();
+        Rate refBefore = reference(model, images, 10);
+        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s, %.0f per CPU-second%n", REFERENCE_BATCH,
+                refBefore.perSecond(), refBefore.perCpuSecond());
+        for (String phase : phases.split(",")) {
+            String[] p = phase.split(":");
+            Result r = phase(url, pid, requests, Integer.parseInt(p[0]), Integer.parseInt(p[1]), null);
+            results.add(r);
+            rows.add(r.row());
+            System.out.println(r.row());
+        }
+        Rate refAfter = reference(model, images, 10);
+        System.out.printf(Locale.ROOT, "in-process Embedder, batch %d: %.0f images/s, %.0f per CPU-second%n", REFERENCE_BATCH,
+                refAfter.perSecond(), refAfter.perCpuSecond());
+        double load1 = loadAverage();
+
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "load average (1 min) %.1f before, %.1f after the phases; %d cores%n%n", load0, load1,
+                Runtime.getRuntime().availableProcessors()));
+        md.append(String.format(Locale.ROOT, "in-process Embedder at batch %d: %.0f images/s (%.0f per CPU-second) before the phases, "
+                + "%.0f (%.0f) after%n%n", REFERENCE_BATCH, refBefore.perSecond(), refBefore.perCpuSecond(), refAfter.perSecond(),
+                refAfter.perCpuSecond()));
+        md.append(TABLE_HEAD);
+        rows.forEach(r -> md.append(r).append('\n'));
+        double refWall = (refBefore.perSecond() + refAfter.perSecond()) / 2;
+        double refCpu = (refBefore.perCpuSecond() + refAfter.perCpuSecond()) / 2;
+        for (Result r : results) {
+            if (r.clients() == 64) {
+                md.append(String.format(Locale.ROOT, "%n64 clients vs the in-process Embedder at batch %d (mean of before and after): "
+                        + "%.2f of its images/s, %.2f of its images per CPU-second%n", REFERENCE_BATCH, r.perSecond() / refWall,
+                        r.perServerCpuSecond() / refCpu));
+            }
+        }
+        String[] s = soak.split(":");
+        if (Integer.parseInt(s[1]) > 0) {
+            List<double[]> samples = new ArrayList<>();
+            Result r = phase(url, pid, requests, Integer.parseInt(s[0]), Integer.parseInt(s[1]), samples);
+            md.append(String.format(Locale.ROOT, "%nsoak:%n%n")).append(TABLE_HEAD).append(r.row()).append('\n');
+            System.out.println(r.row() + " (soak)");
+            double first = samples.get(0)[1];
+            double last = samples.get(samples.size() - 1)[1];
+            double max = samples.stream().mapToDouble(x -> x[1]).max().orElse(0);
+            md.append(String.format(Locale.ROOT, "%nsoak RSS: %.1f MB at the start, %.1f MB at the end (%+.1f%%), peak %.1f MB%n",
+                    first, last, 100 * (last - first) / first, max));
+            StringBuilder csv = new StringBuilder("seconds,rss_mb,requests_per_s\n");
+            for (double[] x : samples) {
+                csv.append(String.format(Locale.ROOT, "%.0f,%.1f,%.0f%n", x[0], x[1], x[2]));
+            }
+            Files.writeString(out.resolve("soak.csv"), csv);
+            plot(samples, out.resolve("soak.png"));
+        }
+        Files.writeString(out.resolve("results.md"), md);
+        System.out.print(md);
+    }
+
+    /** One raw HTTP/1.1 request per image: {"images": ["<base64 PNG>"]}. */
+    private static List<byte[]> requests(URI url, Samples images, int count) throws IOException {
+        int[] shape = images.sampleShape();
+        int h = shape[1];
+        int w = shape[2];
+        float[] px = new float[images.sampleLength()];
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, images.size()); i++) {
+            images.read(i, px, 0);
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    img.getRaster().setSample(x, y, 0, Math.round(px[y * w + x] * 255));
+                }
+            }
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", png);
+            byte[] body = ("{\"images\":[\"" + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"]}")
+                    .getBytes(StandardCharsets.US_ASCII);
+            String head = "POST /embed HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+            byte[] req = new byte[head.length() + body.length];
+            System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, req, 0, head.length());
+            System.arraycopy(body, 0, req, head.length(), body.length);
+            out.add(req);
+        }
+        return out;
+    }
+
+    /** Throughput as wall-clock rate and per CPU-second of the process doing the work. */
+    private record Rate(double perSecond, double perCpuSecond) {}
+
+    /**
+     * Images per second of Embedder.embed(Samples) at batch 64 over {@code seconds}, in this JVM, and per CPU-second of
+     * this process (ONNX Runtime's threads included; the load clients are idle then).
+     */
+    private static Rate reference(Path model, Samples images, int seconds) throws IOException {
+        Samples batch = images.head(REFERENCE_BATCH);
+        try (Embedder e = Embedder.open(model, EmbedderOptions.builder().batchSize(REFERENCE_BATCH).build())) {
+            for (int i = 0; i < 20; i++) {
+                e.embed(batch);
+            }
+            long n = 0;
+            double cpu0 = cpuSeconds(ProcessHandle.current().pid());
+            long t0 = System.nanoTime();
+            long end = t0 + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                e.embed(batch);
+                n += REFERENCE_BATCH;
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            return new Rate(n / wall, n / (cpuSeconds(ProcessHandle.current().pid()) - cpu0));
+        }
+    }
+
+    private record Result(int clients, int seconds, long requests, double perSecond, double perServerCpuSecond, double p50,
+            double p99, long errors, double meanBatch, String batches, double rssMb) {
+        String row() {
+            return String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.2f | %.2f | %d | %.1f | %s | %.1f |", clients, seconds,
+                    requests, perSecond, perServerCpuSecond, p50, p99, errors, meanBatch, batches, rssMb);
+        }
+    }
+
+    /** Runs {@code clients} closed-loop clients for {@code seconds}; with {@code samples}, records RSS and rate every 10 s. */
+    private static Result phase(URI url, long pid, List<byte[]> requests, int clients, int seconds, List<double[]> samples)
+            throws Exception {
+        String before = metrics(url);
+        AtomicBoolean stop = new AtomicBoolean();
+        LongAdder done = new LongAdder();
+        LongAdder errors = new LongAdder();
+        long[][] latencies = new long[clients][];
+        int[] counts = new int[clients];
+        Thread[] threads = new Thread[clients];
+        long warmupEnd = System.nanoTime() + 2_000_000_000L; // the first 2 s warm the connections and the JIT: not counted
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            latencies[c] = new long[1 << 16];
+            threads[c] = new Thread(() -> {
+                int next = id * 7919 % requests.size();
+                while (!stop.get()) {
+                    try (Socket s = new Socket(url.getHost(), url.getPort())) {
+                        s.setTcpNoDelay(true);
+                        OutputStream o = s.getOutputStream();
+                        InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 14);
+                        while (!stop.get()) {
+                            byte[] req = requests.get(next);
+                            next = (next + 1) % requests.size();
+                            long t0 = System.nanoTime();
+                            o.write(req);
+                            o.flush();
+                            int status = readResponse(in);
+                            long t1 = System.nanoTime();
+                            if (status != 200) {
+                                errors.increment();
+                            }
+                            if (t0 >= warmupEnd) {
+                                if (counts[id] == latencies[id].length) {
+                                    latencies[id] = Arrays.copyOf(latencies[id], counts[id] * 2);
+                                }
+                                latencies[id][counts[id]++] = t1 - t0;
+                                done.increment();
+                            }
+                        }
+                    } catch (IOException e) {
+                        if (!stop.get()) {
+                            errors.increment();
+                        }
+                    }
+                }
+            }, "load-" + c);
+            threads[c].start();
+        }
+        Thread.sleep(2000);
+        String atStart = metrics(url);
+        double cpu0 = cpuSeconds(pid);
+        long t0 = System.nanoTime();
+        if (samples != null) {
+            long last = 0;
+            for (int i = 0; i <= seconds / 10; i++) {
+                long target = t0 + i * 10_000_000_000L;
+                Thread.sleep(Math.max(0, (target - System.nanoTime()) / 1_000_000));
+                long now = done.sum();
+                samples.add(new double[] {i * 10.0, rssMb(pid), i == 0 ? 0 : (now - last) / 10.0});
+                last = now;
+            }
+        } else {
+            Thread.sleep(seconds * 1000L);
+        }
+        long counted = done.sum();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double serverCpu = cpuSeconds(pid) - cpu0;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        String after = metrics(url);
+        long[] all = new long[Arrays.stream(counts).sum()];
+        int at = 0;
+        for (int c = 0; c < clients; c++) {
+            System.arraycopy(latencies[c], 0, all, at, counts[c]);
+            at += counts[c];
+        }
+        Arrays.sort(all);
+        double p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)] / 1e6;
+        double p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6;
+        Map<String, Long> b0 = buckets(atStart);
+        Map<String, Long> b1 = buckets(after);
+        long batches = count(after) - count(atStart);
+        double rows = sum(after) - sum(atStart);
+        StringBuilder dist = new StringBuilder();
+        long previous = 0;
+        for (Map.Entry<String, Long> e : b1.entrySet()) {
+            long cumulative = e.getValue() - b0.getOrDefault(e.getKey(), 0L);
+            if (cumulative > previous) {
+                dist.append(dist.length() == 0 ? "" : ", ").append("≤").append(e.getKey()).append(": ").append(cumulative - previous);
+            }
+            previous = cumulative;
+        }
+        if (before.isEmpty()) {
+            throw new IllegalStateException("no metrics from " + url);
+        }
+        return new Result(clients, seconds, counted, counted / elapsed, counted / serverCpu, p50, p99, errors.sum(),
+                batches == 0 ? 0 : rows / batches, dist.toString(), rssMb(pid));
+    }
+
+    /** Reads one response (status line, headers, Content-Length body) and returns its status. */
+    private static int readResponse(InputStream in) throws IOException {
+        String status = line(in);
+        int code = Integer.parseInt(status.substring(9, 12));
+        int length = -1;
+        for (String h; !(h = line(in)).isEmpty(); ) {
+            if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(h.substring(15).trim());
+            }
+        }
+        if (length < 0) {
+            throw new IOException("response without Content-Length: " + status);
+        }
+        byte[] body = in.readNBytes(length);
+        if (body.length != length) {
+            throw new IOException("short body");
+        }
+        return code == 200 && body.length > 2 && body[0] == '[' && body[1] == '[' ? 200 : code == 200 ? -1 : code;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder(64);
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (b != '\r') {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String metrics(URI url) throws IOException {
+        try (Socket s = new Socket(url.getHost(), url.getPort())) {
+            s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Map<String, Long> buckets(String metrics) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        Matcher x = BUCKET.matcher(metrics);
+        while (x.find()) {
+            m.put(x.group(1), Long.parseLong(x.group(2)));
+        }
+        return m;
+    }
+
+    private static long count(String metrics) {
+        Matcher x = COUNT.matcher(metrics);
+        return x.find() ? Long.parseLong(x.group(1)) : 0;
+    }
+
+    private static double sum(String metrics) {
+        Matcher x = SUM.matcher(metrics);
+        return x.find() ? Double.parseDouble(x.group(1)) : 0;
+    }
+
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
+    /** User + system CPU time of a process so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15 of the whole line
+    }
+
+    private static double rssMb(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    /** RSS (left axis) and requests/s (right axis) over the soak. */
+    private static void plot(List<double[]> samples, Path png) throws IOException {
+        int w = 900;
+        int h = 420;
+        int l = 70;
+        int r = 70;
+        int t = 40;
+        int b = 50;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        double tMax = samples.get(samples.size() - 1)[0];
+        double rssMax = samples.stream().mapToDouble(x -> x[1]).max().orElse(1) * 1.2;
+        double rateMax = samples.stream().mapToDouble(x -> x[2]).max().orElse(1) * 1.2;
+        g.setColor(Color.GRAY);
+        g.drawRect(l, t, w - l - r, h - t - b);
+        g.setColor(Color.BLACK);
+        g.drawString("soak: server RSS (blue, MB) and requests/s (orange) over time (s)", l, 25);
+        for (int i = 0; i <= 4; i++) {
+            int y = t + (h - t - b) * (4 - i) / 4;
+            g.drawString(String.format(Locale.ROOT, "%.0f", rssMax * i / 4), 10, y + 5);
+            g.drawString(String.format(Locale.ROOT, "%.0f", rateMax * i / 4), w - r + 8, y + 5);
+            int x = l + (w - l - r) * i / 4;
+            g.drawString(String.format(Locale.ROOT, "%.0f", tMax * i / 4), x - 10, h - b + 18);
+        }
+        g.setStroke(new BasicStroke(2f));
+        for (int series = 1; series <= 2; series++) {
+            g.setColor(series == 1 ? new Color(31, 119, 180) : new Color(255, 127, 14));
+            double max = series == 1 ? rssMax : rateMax;
+            for (int i = series == 1 ? 1 : 2; i < samples.size(); i++) {
+                double[] a = samples.get(i - 1);
+                double[] c = samples.get(i);
+                g.drawLine(l + (int) ((w - l - r) * a[0] / tMax), t + (int) ((h - t - b) * (1 - a[series] / max)),
+                        l + (int) ((w - l - r) * c[0] / tMax), t + (int) ((h - t - b) * (1 - c[series] / max)));
+            }
+        }
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+}

@@ -1,0 +1,246 @@
+package org.contrastive4j.inference.serve;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.contrastive4j.core.data.Samples;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one queue in front of the model, and the thread that empties it: it takes the oldest request, lets others join
+ * it until the batch holds {@code maxBatchSize} rows or the oldest has waited {@code maxBatchDelayMs}, whichever
+ * comes first, and runs each piece of work over all the batch's rows in one model call. Results are the same as one
+ * call per request (the rows are only concatenated). The queue is bounded in rows. A request that timed out leaves
+ * the queue at once; one whose client closed the connection is found out when its batch forms (HTTP/1.1 gives no
+ * earlier sign); neither is computed.
+ */
+final class BatchQueue implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchQueue.class);
+
+    private final BatchBackend backend;
+    private final int[] sampleShape;
+    private final int sampleLength;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final int maxQueueRows;
+    private final int timeoutMs;
+    private final ServeMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Job> pending = new ArrayDeque<>();
+    private final ScheduledThreadPoolExecutor timer;
+    private final Thread worker;
+    private int queuedRows;
+    private boolean closing;
+
+    BatchQueue(BatchBackend backend, int[] sampleShape, ServeConfig config, ServeMetrics metrics) {
+        this.backend = backend;
+        this.sampleShape = sampleShape.clone();
+        this.sampleLength = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
+        this.maxBatchSize = config.maxBatchSize();
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.maxBatchDelayMs());
+        this.maxQueueRows = config.maxQueueRows();
+        this.timeoutMs = config.requestTimeoutMs();
+        this.metrics = metrics;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "c4j-serve-timeouts"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.worker = daemon(this::work, "c4j-serve-batcher");
+        this.worker.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Queues a job and arms its timeout.
+     *
+     * @throws ApiException 503 with Retry-After when the queue is full or the server is stopping
+     */
+    void submit(Job job) {
+        lock.lock();
+        try {
+            if (closing) {
+                throw new ApiException(503, "the server is shutting down", 1);
+            }
+            if (queuedRows + job.rows > maxQueueRows) {
+                throw new ApiException(503, "the queue is full (" + queuedRows + " rows waiting, --max-queue-rows "
+                        + maxQueueRows + "); retry later", 1);
+            }
+            job.enqueuedNanos = System.nanoTime();
+            pending.addLast(job);
+            queuedRows += job.rows;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        ScheduledFuture<?> timeout = timer.schedule(() -> abandon(job, Job.Abandoned.TIMEOUT), timeoutMs, TimeUnit.MILLISECONDS);
+        job.result.whenComplete((r, e) -> timeout.cancel(false));
+    }
+
+    /** Gives a job up: its future fails, it leaves the queue if still there. False if it had already completed. */
+    boolean abandon(Job job, Job.Abandoned reason) {
+        if (!job.result.completeExceptionally(new Job.AbandonedException(reason))) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (pending.remove(job)) {
+                queuedRows -= job.rows;
+            }
+        } finally {
+            lock.unlock();
+        }
+        metrics.abandoned(reason);
+        return true;
+    }
+
+    int queuedRows() {
+        lock.lock();
+        try {
+            return queuedRows;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int queuedRequests() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new jobs, lets the worker finish those queued, and waits for it. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+    }
+
+    private void work() {
+        try {
+            for (List<Job> batch; (batch = nextBatch()) != null; ) {
+                run(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The next batch, or null once closing and nothing is left. */
+    private List<Job> nextBatch() throws InterruptedException {
+        lock.lock();
+        try {
+            while (pending.isEmpty()) {
+                if (closing) {
+                    return null;
+                }
+                changed.await();
+            }
+            List<Job> batch = new ArrayList<>();
+            int rows = 0;
+            long deadline = pending.peekFirst().enqueuedNanos + maxDelayNanos;
+            while (rows < maxBatchSize) {
+                Job next = pending.peekFirst();
+                if (next != null) {
+                    if (!batch.isEmpty() && rows + next.rows > maxBatchSize) {
+                        break; // it opens the next batch
+                    }
+                    pending.pollFirst();
+                    queuedRows -= next.rows;
+                    batch.add(next);
+                    rows += next.rows;
+                    continue;
+                }
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0 || closing) {
+                    break;
+                }
+                changed.awaitNanos(wait);
+            }
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run(List<Job> batch) {
+        // Given up between leaving the queue and now, or its client has closed the connection: not computed.
+        batch.removeIf(j -> j.result.isDone() || (j.clientGone.getAsBoolean() && abandon(j, Job.Abandoned.CLIENT_GONE)));
+        if (batch.isEmpty()) {
+            return;
+        }
+        metrics.batchRequests(batch.size());
+        Map<Work, List<Job>> byWork = new LinkedHashMap<>();
+        for (Job j : batch) {
+            for (Work w : j.works) {
+                byWork.computeIfAbsent(w, x -> new ArrayList<>()).add(j);
+            }
+        }
+        byWork.forEach(this::run);
+        for (Job j : batch) {
+            j.result.complete(j.partial);
+        }
+    }
+
+    private void run(Work work, List<Job> jobs) {
+        int rows = 0;
+        for (Job j : jobs) {
+            rows += j.rows;
+        }
+        float[] values;
+        if (jobs.size() == 1) {
+            values = jobs.get(0).values;
+        } else {
+            values = new float[rows * sampleLength];
+            int at = 0;
+            for (Job j : jobs) {
+                System.arraycopy(j.values, 0, values, at, j.rows * sampleLength);
+                at += j.rows * sampleLength;
+            }
+        }
+        long t0 = System.nanoTime();
+        Object[] out;
+        try {
+            out = backend.run(work, new Samples("request batch", values, sampleShape, null, List.of()));
+        } catch (RuntimeException e) {
+            LOG.error("batch of {} rows ({}) failed: {}", rows, work, e.toString());
+            for (Job j : jobs) {
+                j.result.completeExceptionally(e);
+            }
+            return;
+        }
+        metrics.batch(rows, (System.nanoTime() - t0) / 1e9);
+        int at = 0;
+        for (Job j : jobs) {
+            j.partial[j.works.indexOf(work)] = Arrays.copyOfRange(out, at, at + j.rows);
+            at += j.rows;
+        }
+    }
+}
