@@ -86,14 +86,21 @@ public final class AtomicFiles {
      * @param flag how the user named the output, e.g. {@code --out}
      */
     public static void requireNotAnInput(Path output, String flag, Path... inputs) throws IOException {
-        Path out = realLocation(output);
         for (Path in : inputs) {
-            if (in != null && Files.exists(in) && (realLocation(in).equals(out)
-                    || (Files.exists(output) && Files.isSameFile(in, output)))) {
+            if (in != null && wouldOverwrite(output, in)) {
                 throw new IllegalArgumentException(flag + " " + output + " is the input file " + in
                         + "; writing it would destroy the input: choose another " + flag);
             }
         }
+    }
+
+    /**
+     * Whether writing {@code output} would replace the existing file {@code input}: the same file by identity, or
+     * the same real location (see {@link #requireNotAnInput}). The one definition of that check.
+     */
+    public static boolean wouldOverwrite(Path output, Path input) throws IOException {
+        return Files.exists(input) && (realLocation(input).equals(realLocation(output))
+                || (Files.exists(output) && Files.isSameFile(input, output)));
     }
 
     /**
