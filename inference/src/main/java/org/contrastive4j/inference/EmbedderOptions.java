@@ -17,6 +17,7 @@ public final class EmbedderOptions {
 
     private final DeviceSpec device;
     private final int intraOpThreads;
+    private final boolean spinning;
     private final int batchSize;
     private final OptLevel optimizationLevel;
     private final String outputName;
@@ -28,6 +29,7 @@ public final class EmbedderOptions {
     private EmbedderOptions(Builder b) {
         this.device = b.device;
         this.intraOpThreads = b.intraOpThreads;
+        this.spinning = b.spinning;
         this.batchSize = b.batchSize;
         this.optimizationLevel = b.optimizationLevel;
         this.outputName = b.outputName;
@@ -55,6 +57,7 @@ public final class EmbedderOptions {
         Builder b = new Builder();
         b.device = device;
         b.intraOpThreads = intraOpThreads;
+        b.spinning = spinning;
         b.batchSize = batchSize;
         b.optimizationLevel = optimizationLevel;
         b.outputName = outputName;
@@ -72,6 +75,14 @@ public final class EmbedderOptions {
     /** Intra-op threads for ONNX Runtime; 0 means ORT's default (one per physical core). */
     public int intraOpThreads() {
         return intraOpThreads;
+    }
+
+    /**
+     * Whether ONNX Runtime's intra-op threads spin-wait for work between runs (ORT's default, lowest latency) or
+     * sleep (what a shared executor wants: no core burnt between batches).
+     */
+    public boolean spinning() {
+        return spinning;
     }
 
     public int batchSize() {
@@ -107,7 +118,7 @@ public final class EmbedderOptions {
 
     @Override
     public String toString() {
-        return "EmbedderOptions{device=" + device + ", intraOpThreads=" + intraOpThreads + ", batchSize=" + batchSize
+        return "EmbedderOptions{device=" + device + ", intraOpThreads=" + intraOpThreads + ", spinning=" + spinning + ", batchSize=" + batchSize
                 + ", optimizationLevel=" + optimizationLevel + ", outputName=" + outputName + ", l2Normalize="
                 + l2Normalize + ", inputShape=" + Arrays.toString(inputShape) + ", mean=" + Arrays.toString(mean)
                 + ", std=" + Arrays.toString(std) + "}";
@@ -116,6 +127,7 @@ public final class EmbedderOptions {
     public static final class Builder {
         private DeviceSpec device = DeviceSpec.AUTO;
         private int intraOpThreads = 0;
+        private boolean spinning = true;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private OptLevel optimizationLevel = OptLevel.ALL_OPT;
         private String outputName;
@@ -144,6 +156,12 @@ public final class EmbedderOptions {
                 throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = ONNX Runtime default), got " + threads);
             }
             this.intraOpThreads = threads;
+            return this;
+        }
+
+        /** See {@link EmbedderOptions#spinning()}; default true (ONNX Runtime's default). */
+        public Builder spinning(boolean spinning) {
+            this.spinning = spinning;
             return this;
         }
 

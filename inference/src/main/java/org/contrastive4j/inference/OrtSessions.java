@@ -106,6 +106,9 @@ final class OrtSessions {
             if (o.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(o.intraOpThreads());
             }
+            if (!o.spinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             if (device.isGpu()) {
                 so.addCUDA(device.singleGpu());
             }

@@ -48,11 +48,14 @@ class ModelCheckpointTest {
             ModelCheckpoint.save(file, spec, block, Map.of("c4j.loss", "ntxent"), Map.of("optimizer.bin", new byte[] {1, 2, 3}));
         }
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(file, m);
+            ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(file, m, Map.of("optimizer.bin", 100L, "absent.bin", 100L));
             assertEquals(spec, loaded.spec());
+            assertEquals(2, loaded.formatVersion());
             assertEquals(Map.of("c4j.loss", "ntxent"), loaded.provenance());
             assertArrayEquals(new byte[] {1, 2, 3}, loaded.extras().get("optimizer.bin"));
             assertEquals(1, loaded.extras().size());
+            // extras not asked for are not read
+            assertEquals(0, ModelCheckpoint.load(file, m).extras().size());
             float[][] after = outputs(loaded.block(), m, input);
             assertEquals(3, after.length);
             for (int i = 0; i < after.length; i++) {
@@ -116,6 +119,23 @@ class ModelCheckpointTest {
         }
         IOException e4 = assertThrows(IOException.class, () -> load(badSpec));
         assertTrue(e4.getMessage().contains("bad spec.json"), e4.getMessage());
+    }
+
+    @Test
+    void aFormatOneCheckpointWithoutAVersionEntryStillLoads() throws IOException {
+        // committed fixture written before checkpoints carried format_version (see its README)
+        Path v1 = Path.of("src/test/resources/fixtures/format-v1/last.ckpt");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelCheckpoint.Loaded l = ModelCheckpoint.load(v1, m, Map.of("trainer_state.json", 1L << 16));
+            assertEquals(1, l.formatVersion());
+            assertEquals("small-cnn", l.spec().family());
+            assertEquals(4, l.spec().width());
+            assertEquals("supcon", l.provenance().get("c4j.loss"));
+            assertEquals("3", l.provenance().get("c4j.global_step"));
+            assertTrue(new String(l.extras().get("trainer_state.json"), StandardCharsets.UTF_8).contains("\"global_step\":3"));
+            assertEquals(2, l.block().forward(new ParameterStore(m, false), new NDList(m.zeros(l.block().inputShape(2))),
+                    false).size());
+        }
     }
 
     private static void load(Path p) throws IOException {

@@ -59,7 +59,7 @@ public final class RunArtifacts {
         }
         TrainingCurves.write(layout.metrics(), dir);
         if (c.report()) {
-            writeReport(session, result, layout.reportDir());
+            writeReport(c, session.data(), result, layout.reportDir());
             summary.put(SummaryField.REPORT, layout.reportIndex().toString());
         }
         summary.put(SummaryField.SECONDS, (System.nanoTime() - startNanos) / 1e9);
@@ -101,8 +101,9 @@ public final class RunArtifacts {
         return m;
     }
 
-    public static Path writeReport(TrainingSession session, TrainingSession.Result result, Path reportDir) throws IOException {
-        var data = session.data();
+    /** Writes the HTML report of a run (its configuration, data and evaluated embeddings) into {@code reportDir}. */
+    public static Path writeReport(TrainConfig config, TrainingData data, TrainingSession.Result result, Path reportDir)
+            throws IOException {
         ReportInputs inputs = ReportInputs.builder()
                 .runName(result.runDir().getFileName().toString())
                 .classNames(data.train().classNames())
@@ -114,7 +115,7 @@ public final class RunArtifacts {
                 .confusionMatrix(result.scores().confusion(), "k-NN")
                 .metricsJsonl(RunLayout.of(result.runDir()).metrics())
                 .summary(result.summary().asMap())
-                .config(session.config().toJsonObject().asMap().entrySet().stream().collect(
+                .config(config.toJsonObject().asMap().entrySet().stream().collect(
                         Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue().toString(),
                                 (a, b) -> a, LinkedHashMap::new)))
                 .build();

@@ -54,7 +54,7 @@ public final class TrainBenchmark {
         for (int i = 0; i < batch; i++) {
             y[i] = rng.nextInt(10);
         }
-        ModelSpec spec = TrainingSession.familySpec(model, sampleShape, "cifar", 0);
+        ModelSpec spec = RunBuilder.familySpec(model, sampleShape, "cifar", 0);
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch");
                 Sgd sgd = new Sgd(manager, 0.9f, false, 0f)) {
             Engine.getInstance().setRandomSeed(0);

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.util.Map;
 import java.util.TreeMap;
 import org.contrastive4j.core.data.LoadOptions;
+import org.contrastive4j.core.device.DeviceSpec;
 
 /**
  * Everything that defines a training run, immutable. Built from {@link TrainOptions#DEFAULTS}, then a JSON config
@@ -71,6 +72,10 @@ public record TrainConfig(
             .disableHtmlEscaping()
             .create();
 
+    /** Far beyond any model this toolkit trains, well before a layer's weights overflow an array. */
+    static final int MAX_WIDTH = 4096;
+    static final int MAX_DIM = 65536;
+
     public TrainConfig {
         lossParams = Map.copyOf(new TreeMap<>(lossParams == null ? Map.of() : lossParams));
     }
@@ -83,14 +88,28 @@ public record TrainConfig(
         return GSON.toJsonTree(this).getAsJsonObject();
     }
 
-    /** Parses a complete config (all fields present, e.g. a run's config.json). */
+    /** Parses a config (e.g. a run's config.json); fields it lacks take their defaults. */
     public static TrainConfig fromJson(String json) {
+        return fromJson(json, "config");
+    }
+
+    /** As {@link #fromJson(String)}, naming {@code source} (the file) in every error. */
+    public static TrainConfig fromJson(String json, String source) {
+        JsonElement parsed;
         try {
-            JsonObject merged = TrainOptions.defaultsJson();
-            TrainOptions.merge(merged, JsonParser.parseString(json).getAsJsonObject(), "config");
+            parsed = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (!parsed.isJsonObject()) {
+            throw new IllegalArgumentException(source + ": the config must be a JSON object");
+        }
+        JsonObject merged = TrainOptions.defaultsJson();
+        TrainOptions.merge(merged, parsed.getAsJsonObject(), source);
+        try {
             return fromJsonObject(merged);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException("config is not valid JSON: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,29 +136,60 @@ public record TrainConfig(
         return schedule.equals("cosine");
     }
 
+    /**
+     * Checks every value's range; each message names the flag (config files use the same names with underscores).
+     * A value out of range is an error, never quietly replaced by a default.
+     */
     void validate() {
-        require(epochs >= 1 || maxSteps >= 1, "epochs must be >= 1 (or give max_steps)");
-        require(batchSize >= 2, "batch_size must be >= 2, got " + batchSize);
-        require(views >= 1, "views must be >= 1, got " + views);
-        require(lr > 0 && Double.isFinite(lr), "lr must be a positive number, got " + lr);
-        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
-        require(weightDecay >= 0, "weight_decay must be >= 0, got " + weightDecay);
-        require(warmupEpochs >= 0, "warmup_epochs must be >= 0, got " + warmupEpochs);
-        require(validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1)");
-        require(knnK >= 1, "knn_k must be >= 1");
-        require(channels == 0 || channels == 1 || channels == 3, "channels must be 1, 3 or 0 (auto), got " + channels);
-        require(imageCacheMb >= 0, "image_cache_mb must be >= 0 (0 = no cache), got " + imageCacheMb);
-        LoadOptions.parseImageSize(imageSize, "image_size");
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs + (maxSteps > 0 ? " (--max-steps only caps the "
+                + "steps of the planned epochs; give both, e.g. --epochs 1 --max-steps " + maxSteps + ")" : ""));
+        require(maxSteps >= 0, "--max-steps must be >= 0 (0 = no limit), got " + maxSteps);
+        require(batchSize >= 2, "--batch-size must be >= 2, got " + batchSize);
+        require(views >= 1, "--views must be >= 1, got " + views);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
+        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
+        require(warmupEpochs >= 0 && Double.isFinite(warmupEpochs), "--warmup-epochs must be >= 0, got " + warmupEpochs);
+        require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm), "--clip-grad-norm must be >= 0 (0 = off), got "
+                + clipGradNorm);
+        require(validationFraction >= 0 && validationFraction < 1, "--validation-fraction must be in [0, 1), got "
+                + validationFraction);
+        require(maxTrainSamples >= 0, "--max-train-samples must be >= 0 (0 = all), got " + maxTrainSamples);
+        require(maxTestSamples >= 0, "--max-test-samples must be >= 0 (0 = all), got " + maxTestSamples);
+        require(width >= 0, "--width must be >= 0 (0 = the family's default), got " + width);
+        require(embeddingDim >= 0, "--embedding-dim must be >= 0 (0 = 128), got " + embeddingDim);
+        require(projectionDim >= 0, "--projection-dim must be >= 0 (0 = the family's default), got " + projectionDim);
+        require(width <= MAX_WIDTH, "--width must be at most " + MAX_WIDTH + ", got " + width);
+        require(embeddingDim <= MAX_DIM, "--embedding-dim must be at most " + MAX_DIM + ", got " + embeddingDim);
+        require(projectionDim <= MAX_DIM, "--projection-dim must be at most " + MAX_DIM + ", got " + projectionDim);
+        require(knnK >= 1, "--knn-k must be >= 1, got " + knnK);
+        require(channels == 0 || channels == 1 || channels == 3, "--channels must be 1, 3 or 0 (auto), got " + channels);
+        require(imageCacheMb >= 0, "--image-cache-mb must be >= 0 (0 = no cache), got " + imageCacheMb);
+        LoadOptions.parseImageSize(imageSize, "--image-size");
+        require(samplesPerClass >= 0, "--samples-per-class must be >= 0 (0 = auto), got " + samplesPerClass);
+        require(threads >= 0, "--threads must be >= 0 (0 = all cores), got " + threads);
+        require(loaderThreads >= 0, "--loader-threads must be >= 0 (0 = cores - 1), got " + loaderThreads);
+        require(evalEvery >= 0, "--eval-every must be >= 0 (0 = only at the end), got " + evalEvery);
+        require(checkpointEverySteps >= 0, "--checkpoint-every-steps must be >= 0 (0 = only at epoch ends), got "
+                + checkpointEverySteps);
+        require(logEverySteps >= 1, "--log-every-steps must be >= 1, got " + logEverySteps);
+        require(gradCacheChunks >= 0, "--grad-cache-chunks must be >= 0 (0 = off), got " + gradCacheChunks);
+        require(gradCacheChunks == 0 || (long) batchSize * views >= 2L * gradCacheChunks, "--grad-cache-chunks "
+                + gradCacheChunks + " needs at least 2 rows per chunk, but a batch has " + (long) batchSize * views
+                + " rows (batch_size x views)");
+        require(data != null && !data.isBlank(), "--data must name a dataset or a path");
         oneOf("optimizer", optimizer, "sgd", "adamw");
         oneOf("schedule", schedule, "cosine", "constant");
         oneOf("sampler", sampler, "auto", "random", "balanced");
         oneOf("model", model, "small-cnn", "mlp", "resnet18", "resnet34", "resnet50");
-        require(freezeBackboneEpochs >= 0, "freeze_backbone_epochs must be >= 0, got " + freezeBackboneEpochs);
-        require(samplesPerClass >= 0, "samples_per_class must be >= 0 (0 = auto)");
-        require(gradCacheChunks >= 0, "grad_cache_chunks must be >= 0 (0 = off), got " + gradCacheChunks);
-        require(gradCacheChunks == 0 || (long) batchSize * views >= 2L * gradCacheChunks, "grad_cache_chunks "
-                + gradCacheChunks + " needs at least 2 rows per chunk, but a batch has " + (long) batchSize * views
-                + " rows (batch_size x views)");
+        require(freezeBackboneEpochs >= 0, "--freeze-backbone-epochs must be >= 0, got " + freezeBackboneEpochs);
+        oneOf("stem", stem, "cifar", "imagenet");
+        oneOf("augment", augment, "auto", "grayscale-default", "grayscale-strong", "rgb-default", "none");
+        try {
+            DeviceSpec.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--device: " + e.getMessage(), e);
+        }
     }
 
     private static void require(boolean ok, String message) {
@@ -154,6 +204,6 @@ public record TrainConfig(
                 return;
             }
         }
-        throw new IllegalArgumentException("unknown " + field + " '" + value + "' (valid: " + String.join(", ", allowed) + ")");
+        throw new IllegalArgumentException("unknown --" + field + " '" + value + "' (valid: " + String.join(", ", allowed) + ")");
     }
 }

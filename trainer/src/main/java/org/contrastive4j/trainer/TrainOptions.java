@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -116,7 +118,11 @@ public final class TrainOptions {
         options.addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
                 .desc("JSON config file (flags override it)").build());
         options.addOption(Option.builder().longOpt("resume").hasArg().argName("DIR")
-                .desc("continue the run in DIR from its last checkpoint").build());
+                .desc("continue the run in DIR from its last checkpoint; a larger --epochs or --max-steps extends it "
+                        + "(schedule re-planned for the new length); flags that define the run cannot change").build());
+        options.addOption(Option.builder().longOpt("overwrite")
+                .desc("replace the run already in --out (its files are removed first); without it a non-empty --out "
+                        + "is refused").build());
         for (Field f : FIELDS) {
             if (f.json().equals("loss_params")) {
                 continue;
@@ -149,9 +155,50 @@ public final class TrainOptions {
         return flags;
     }
 
+    /**
+     * What may differ on {@code --resume}: how long the run goes ({@code epochs}, {@code max_steps}: a longer plan
+     * extends it) and settings that change how it runs, not what it computes. Everything else defines the run.
+     */
+    public static final Set<String> RESUME_CHANGEABLE = Set.of("epochs", "max_steps", "device", "threads",
+            "loader_threads", "eval_every", "checkpoint_every_steps", "log_every_steps", "export", "report");
+
     /** Defaults ← config file ← flags. */
     public static TrainConfig resolve(CommandLine line) throws IOException {
-        JsonObject merged = defaultsJson();
+        return resolve(line, defaultsJson());
+    }
+
+    /**
+     * The configuration for {@code --resume}: the run's stored config ← config file ← flags. Values that cannot
+     * change on resume are refused by name ({@link #checkResume}).
+     */
+    public static TrainConfig resolveResume(CommandLine line, TrainConfig stored) throws IOException {
+        TrainConfig requested = resolve(line, stored.toJsonObject());
+        checkResume(stored, requested);
+        return requested;
+    }
+
+    /** Refuses a resume configuration that differs from the stored one outside {@link #RESUME_CHANGEABLE}. */
+    public static void checkResume(TrainConfig stored, TrainConfig requested) {
+        JsonObject before = stored.toJsonObject();
+        JsonObject after = requested.toJsonObject();
+        List<String> refused = new ArrayList<>();
+        for (Field f : FIELDS) {
+            JsonElement a = before.get(f.json());
+            JsonElement b = after.get(f.json());
+            if (!a.equals(b) && !RESUME_CHANGEABLE.contains(f.json())) {
+                refused.add(f.json().equals("loss_params") ? "loss parameters (" + a + " -> " + b + ")"
+                        : "--" + f.flag() + " (the run has " + a + ", asked for " + b + ")");
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("cannot change " + String.join(", ", refused) + " when resuming "
+                    + stored.out() + ": they define the run; only " + String.join(", ", RESUME_CHANGEABLE.stream().sorted()
+                    .map(n -> "--" + n.replace('_', '-')).toList()) + " may change (a larger --epochs or --max-steps "
+                    + "extends it); start a new run with another --out for the rest");
+        }
+    }
+
+    private static TrainConfig resolve(CommandLine line, JsonObject merged) throws IOException {
         if (line.hasOption("config")) {
             Path file = Path.of(line.getOptionValue("config"));
             if (!Files.isRegularFile(file)) {
@@ -192,6 +239,7 @@ public final class TrainOptions {
         return TrainConfig.fromJsonObject(merged);
     }
 
+    /** Copies {@code from} into {@code into}; an unknown key or a value of the wrong type is an error naming it. */
     static void merge(JsonObject into, JsonObject from, String source) {
         for (Map.Entry<String, JsonElement> e : from.entrySet()) {
             Field f = FIELDS.stream().filter(x -> x.json().equals(e.getKey())).findFirst().orElse(null);
@@ -199,7 +247,48 @@ public final class TrainOptions {
                 throw new IllegalArgumentException(source + ": unknown option '" + e.getKey() + "' (valid: "
                         + String.join(", ", FIELDS.stream().map(Field::json).toList()) + ")");
             }
+            checkType(f, e.getValue(), source);
             into.add(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The JSON type a field's value must have: that of its default (integers must be whole and in range). */
+    private static void checkType(Field f, JsonElement v, String source) {
+        Object d = f.defaultValue();
+        String where = source + ": " + f.json();
+        if (d instanceof Map) {
+            if (!v.isJsonObject()) {
+                throw new IllegalArgumentException(where + " must be an object of loss parameters, got " + v);
+            }
+            for (Map.Entry<String, JsonElement> p : v.getAsJsonObject().entrySet()) {
+                if (!p.getValue().isJsonPrimitive()) {
+                    throw new IllegalArgumentException(where + "." + p.getKey() + " must be a number, string or boolean, got "
+                            + p.getValue());
+                }
+            }
+            return;
+        }
+        boolean ok;
+        String expected;
+        if (d instanceof Boolean) {
+            ok = v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean();
+            expected = "true or false";
+        } else if (d instanceof String) {
+            ok = v.isJsonPrimitive() && v.getAsJsonPrimitive().isString();
+            expected = "a string";
+        } else {
+            ok = v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber();
+            expected = d instanceof Double ? "a number" : "a whole number";
+            if (ok && !(d instanceof Double)) {
+                double x = v.getAsDouble();
+                long max = d instanceof Integer ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                long min = d instanceof Integer ? Integer.MIN_VALUE : Long.MIN_VALUE;
+                ok = x == Math.rint(x) && x <= max && x >= min;
+                expected += " in [" + min + ", " + max + "]";
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(where + " must be " + expected + ", got " + v);
         }
     }
 

@@ -25,7 +25,7 @@ class GradCacheSessionTest {
         assertEquals(0, TrainOptions.DEFAULTS.gradCacheChunks());
         IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
                 () -> TrainOptions.DEFAULTS.with(Map.of("grad_cache_chunks", -1)));
-        assertTrue(neg.getMessage().contains("grad_cache_chunks"), neg.getMessage());
+        assertTrue(neg.getMessage().contains("--grad-cache-chunks"), neg.getMessage());
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                 () -> TrainOptions.DEFAULTS.with(Map.of("grad_cache_chunks", 300, "batch_size", 256, "views", 2)));
         assertTrue(big.getMessage().contains("512 rows"), big.getMessage());

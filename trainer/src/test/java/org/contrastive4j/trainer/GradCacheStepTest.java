@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
@@ -149,11 +151,72 @@ class GradCacheStepTest {
         }
     }
 
+    /**
+     * The reference, computed here without any Step: DJL autograd of the loss over the whole batch from the initial
+     * weights (the loss value and each trainable parameter's gradient).
+     */
+    record Reference(double loss, List<float[]> gradients) {}
+
+    static Reference autograd(boolean batchNorm, String lossName, long seed) {
+        ContrastiveLoss loss = LossRegistry.create(lossName, Map.of());
+        Batch b = batch(seed);
+        try (NDManager m = NDManager.newBaseManager(CPU, "PyTorch")) {
+            TinyEncoder block = TinyEncoder.create(m, batchNorm, 7);
+            List<NDArray> trainable = new ArrayList<>();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                    trainable.add(p.getValue().getArray());
+                }
+            }
+            double value;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = m.create(b.x(), new Shape((long) VIEWS * B, TinyEncoder.IN));
+                NDArray proj = block.forward(new ParameterStore(m, false), new NDList(x), true).get(1);
+                NDArray l = loss.compute(proj, m.create(b.labels()), VIEWS);
+                gc.backward(l);
+                value = l.getFloat();
+            }
+            List<float[]> grads = new ArrayList<>();
+            for (NDArray a : trainable) {
+                grads.add(a.getGradient().toFloatArray());
+            }
+            return new Reference(value, grads);
+        }
+    }
+
+    @Test
+    void thePlainStepFollowsAutogradAndTheSgdFormula() {
+        Reference ref = autograd(false, "supcon", 100);
+        Trace plain = train(false, "supcon", 0, 0, 1);
+        assertEquals(ref.loss(), plain.losses().get(0), 1e-6 * (1 + Math.abs(ref.loss())));
+        for (int i = 0; i < ref.gradients().size(); i++) {
+            assertClose(ref.gradients().get(i), plain.gradients().get(0).get(i), 1e-6, "gradient " + i);
+        }
+        // torch.optim.SGD's first step (momentum buffer starts as the gradient): w1 = w0 - lr * (g + wd * w0)
+        try (NDManager m = NDManager.newBaseManager(CPU, "PyTorch")) {
+            List<float[]> w0 = TinyEncoder.values(TinyEncoder.create(m, false, 7));
+            for (int i = 0; i < w0.size(); i++) {
+                float[] expected = new float[w0.get(i).length];
+                for (int j = 0; j < expected.length; j++) {
+                    expected[j] = (float) (w0.get(i)[j] - 0.1 * (ref.gradients().get(i)[j] + 5e-4 * w0.get(i)[j]));
+                }
+                assertClose(expected, plain.finalValues().get(i), 1e-6, "parameter " + i + " after one step");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1} replica(s), {2} chunks")
     @CsvSource({"supcon, 1, 3", "sincere, 1, 3", "supcon, 2, 4", "sincere, 2, 2", "nt_xent, 2, 3"})
     void withoutBatchNormEqualsThePlainStep(String loss, int devices, int chunks) {
         Trace plain = train(false, loss, 0, 0, 3);
         Trace cached = train(false, loss, devices, chunks, 3);
+        // the first step against autograd, computed without any Step; later steps against the plain step
+        Reference ref = autograd(false, loss, 100);
+        assertEquals(ref.loss(), cached.losses().get(0), 2e-5 * (1 + Math.abs(ref.loss())), "loss of step 0");
+        for (int i = 0; i < ref.gradients().size(); i++) {
+            assertClose(ref.gradients().get(i), cached.gradients().get(0).get(i), 2e-5, "gradient " + i + " at step 0");
+        }
         assertSameTrace(plain, cached, 2e-5);
         // Not vacuous: the weights moved, and the gradients are not zero.
         try (NDManager m = NDManager.newBaseManager(CPU, "PyTorch")) {
@@ -227,10 +290,13 @@ class GradCacheStepTest {
                     assertClose(exp, after.get(statIndex.get(k)), 1e-5, "running statistic " + k);
                     assertNotEquals(initial.get(statIndex.get(k))[0], after.get(statIndex.get(k))[0], "statistics moved");
                 }
-                // The second replica was refreshed from the master: a projection through it equals the master's.
+                // The step's projection (through its replicas) equals a direct inference-mode forward of the master.
                 try (NDManager scope = m.newSubManager()) {
-                    float[] viaMaster = step.project(scope, b.x(), rows, SHAPE).toFloatArray();
-                    assertEquals(rows * 8, viaMaster.length);
+                    float[] viaStep = step.project(scope, b.x(), rows, SHAPE).toFloatArray();
+                    NDArray in = scope.create(FloatBuffer.wrap(b.x()), new Shape(rows, TinyEncoder.IN));
+                    float[] direct = block.forward(new ParameterStore(scope, false), new NDList(in), false).get(1)
+                            .toFloatArray();
+                    assertClose(direct, viaStep, 1e-6, "projection");
                 }
             }
         }

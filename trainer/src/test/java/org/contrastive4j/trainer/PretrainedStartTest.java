@@ -139,6 +139,6 @@ class PretrainedStartTest {
                 .contains("--width 16 differs from the weights' width 8"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> config(Map.of("freeze_backbone_epochs", -1))).getMessage()
-                .contains("freeze_backbone_epochs must be >= 0"));
+                .contains("--freeze-backbone-epochs must be >= 0"));
     }
 }

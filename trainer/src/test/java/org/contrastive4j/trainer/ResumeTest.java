@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,7 @@ class ResumeTest {
     static TrainConfig config(Path out, String optimizer) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", "fashion-mnist-subset");
-        c.put("max_train_samples", 400);
+        c.put("max_train_samples", 200);
         c.put("max_test_samples", 100);
         c.put("batch_size", 40);
         c.put("samples_per_class", 4);
@@ -103,6 +106,55 @@ class ResumeTest {
         List<String> la = Files.readAllLines(a.resolve("metrics.jsonl"));
         List<String> lb = Files.readAllLines(b.resolve("metrics.jsonl"));
         assertEquals(la.size(), lb.size(), "metrics.jsonl should read as one run");
+        // the interrupted epoch's train_loss averages all its steps, including those before the resume
+        assertEquals(epochValues(a, "train_loss"), epochValues(b, "train_loss"));
+        assertEquals(2, epochValues(b, "train_loss").size());
+    }
+
+    /** One field of every epoch line of a run's metrics.jsonl, in order. */
+    static List<Double> epochValues(Path run, String field) throws Exception {
+        List<Double> values = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.get("type").getAsString().equals("epoch")) {
+                values.add(o.has(field) ? o.get(field).getAsDouble() : Double.NaN);
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void aKillDuringTheEpochEvaluationResumesByFinishingItNotByRepeatingTheEpoch(@TempDir Path dir) throws Exception {
+        Map<String, Object> evaluating = Map.of("eval_every", 1, "max_test_samples", 50);
+        Path a = dir.resolve("uninterrupted");
+        try (TrainingSession s = TrainingSession.start(config(a, "sgd").with(evaluating), QUIET)) {
+            s.run();
+        }
+        Path b = dir.resolve("killed");
+        long spe;
+        try (TrainingSession s = TrainingSession.start(config(b, "sgd").with(evaluating), QUIET)) {
+            spe = s.totalSteps() / 2;
+            // the listener runs after the epoch-end checkpoint and before that epoch's evaluation
+            s.setListener(step -> {
+                if (step == spe) {
+                    throw new Interrupt();
+                }
+            });
+            assertThrows(Interrupt.class, s::run);
+        }
+        assertEquals(List.of(), epochValues(b, "train_loss"), "killed before epoch 1 was logged");
+        try (TrainingSession s = TrainingSession.resume(b, QUIET)) {
+            assertEquals(spe, s.globalStep(), "resumes after epoch 1, not at its start");
+            s.run();
+        }
+        assertEquals(epochValues(a, "train_loss"), epochValues(b, "train_loss"));
+        assertEquals(epochValues(a, "knn_acc"), epochValues(b, "knn_acc"));
+        assertTrue(epochValues(b, "knn_acc").stream().allMatch(v -> v > 0), "both epochs were evaluated");
+        Map<String, float[]> wa = weights(a.resolve("checkpoints/last.ckpt"));
+        Map<String, float[]> wb = weights(b.resolve("checkpoints/last.ckpt"));
+        for (String k : wa.keySet()) {
+            assertArrayEquals(wa.get(k), wb.get(k), "parameter " + k);
+        }
     }
 
     @Test

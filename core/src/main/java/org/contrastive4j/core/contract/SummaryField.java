@@ -27,7 +27,9 @@ public enum SummaryField implements RunField {
     ONNX_LINEAR_PROBE_ACC("onnx_linear_probe_acc"),
     REPORT("report"),
     TOOLKIT_VERSION("toolkit_version"),
-    SECONDS("seconds");
+    SECONDS("seconds"),
+    /** Things about the run a user should know, as a list of sentences (e.g. a supervised run on one class). */
+    WARNINGS("warnings");
 
     private final String json;
 

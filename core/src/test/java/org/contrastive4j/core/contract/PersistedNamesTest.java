@@ -35,7 +35,7 @@ class PersistedNamesTest {
         List<String> documented = List.of("dataset", "train_size", "test_size", "model", "loss", "loss_params", "epochs",
                 "steps", "device", "test_accuracy", "test_accuracy_method", "img_per_s", "train_seconds", "checkpoint",
                 "export_max_abs_diff", "onnx_path", "onnx_vs_djl_embeddings_max_abs_diff", "onnx_nn1_acc", "onnx_knn_acc",
-                "onnx_linear_probe_acc", "report", "seconds");
+                "onnx_linear_probe_acc", "report", "seconds", "eval_split", "warnings");
         List<String> actual = names(SummaryField.values());
         for (String name : documented) {
             assertEquals(true, actual.contains(name), name + " was dropped or renamed");
@@ -52,6 +52,11 @@ class PersistedNamesTest {
         assertEquals(Path.of("r/checkpoints/epoch-007.ckpt"), run.epochCheckpoint(7));
         assertEquals(Path.of("r/model.onnx"), run.model());
         assertEquals(Path.of("r/report/index.html"), run.reportIndex());
+        assertEquals(Path.of("r/.c4j-run.lock"), run.lock());
+        assertEquals(List.of("config.json", "metrics.jsonl", "summary.json", "model.onnx", "loss.png", "lr.png",
+                "eval_metrics.png", "repulsion.png"), RunLayout.FILES);
+        assertEquals(true, RunLayout.isCheckpoint("last.ckpt") && RunLayout.isCheckpoint("epoch-012.ckpt"));
+        assertEquals(false, RunLayout.isCheckpoint(".last.ckpt.123.tmp") || RunLayout.isCheckpoint("epoch-1.ckpt"));
     }
 
     @Test

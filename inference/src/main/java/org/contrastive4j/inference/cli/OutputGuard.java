@@ -1,16 +1,16 @@
 package org.contrastive4j.inference.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.files.AtomicFiles;
 
 /**
- * Refuses an output that is one of the command's inputs, before anything is read or written: the same file by its
- * real identity ({@link Files#isSameFile}: through symbolic links, {@code ..} and hard links), not by spelling.
+ * Refuses an output that is one of the command's inputs, before anything is read or written, naming both flags; the
+ * check itself is {@link AtomicFiles#wouldOverwrite} (file identity and real location), shared with the trainer.
  */
 final class OutputGuard {
 
@@ -43,8 +43,7 @@ final class OutputGuard {
         }
     }
 
-    /** True when both exist and are one file; an output that does not exist yet cannot be an existing input. */
     static boolean same(Path output, Path input) throws IOException {
-        return Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input);
+        return AtomicFiles.wouldOverwrite(output, input);
     }
 }

@@ -57,6 +57,9 @@ public final class GoldenFile {
     /** All cases, in file order. */
     public List<GoldenCase> cases() throws IOException {
         JsonArray cases = array(root, "cases", "file");
+        if (cases.isEmpty()) {
+            throw new IOException(path + ": the golden file has no cases (nothing would be checked)");
+        }
         List<GoldenCase> out = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             if (!cases.get(i).isJsonObject()) {
@@ -130,8 +133,17 @@ public final class GoldenFile {
     private GoldenCase.Tolerance tolerance(JsonObject tol, String dtype, String where) throws IOException {
         JsonObject t = object(tol, dtype, where + ".tolerance");
         String w = where + ".tolerance." + dtype;
-        return new GoldenCase.Tolerance(number(t, "loss_rtol", w), number(t, "loss_atol", w), number(t, "grad_rtol", w),
-                number(t, "grad_atol", w));
+        return new GoldenCase.Tolerance(nonNegative(t, "loss_rtol", w), nonNegative(t, "loss_atol", w),
+                nonNegative(t, "grad_rtol", w), nonNegative(t, "grad_atol", w));
+    }
+
+    /** A tolerance: a finite number >= 0 (a negative one would make every comparison fail or pass by accident). */
+    private double nonNegative(JsonObject t, String key, String where) throws IOException {
+        double v = number(t, key, where);
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IOException(path + ": " + where + "." + key + " must be a finite number >= 0, got " + v);
+        }
+        return v;
     }
 
     /** A [rows][dim] array of numbers, flattened row-major; dim −1 takes the width of the first row. */

@@ -59,17 +59,24 @@ public final class BenchCommand implements CliCommand {
             throw new CliException("usage: c4j bench train [options] (the only benchmark target is 'train'; "
                     + "loss and inference benchmarks are JMH, see README)");
         }
-        EngineSetup.threads(line);
+        EngineSetup.threads(NumericFlags.intValue(line, "threads", 0, 0));
         String[] dims = line.getOptionValue("input-shape", "1,28,28").split(",");
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            shape[i] = Integer.parseInt(dims[i].trim());
+            try {
+                shape[i] = Integer.parseInt(dims[i].trim());
+            } catch (NumberFormatException e) {
+                throw new CliException("--input-shape: '" + dims[i].trim() + "' is not a whole number (give C,H,W)");
+            }
+            if (shape[i] < 1) {
+                throw new CliException("--input-shape: every dimension must be >= 1, got " + shape[i]);
+            }
         }
-        int batch = Integer.parseInt(line.getOptionValue("batch-size", "256"));
-        int steps = Integer.parseInt(line.getOptionValue("steps", "20"));
+        int batch = NumericFlags.intValue(line, "batch-size", 256, 2);
+        int steps = NumericFlags.intValue(line, "steps", 20, 1);
         Map<String, String> params = line.hasOption("temperature") ? Map.of("temperature", line.getOptionValue("temperature")) : Map.of();
         var devices = Devices.resolve(line.getOptionValue("device", "auto"));
-        int chunks = Integer.parseInt(line.getOptionValue("grad-cache-chunks", "0"));
+        int chunks = NumericFlags.intValue(line, "grad-cache-chunks", 0, 0);
         TrainBenchmark.Result r = TrainBenchmark.run(line.getOptionValue("model", "small-cnn"), line.getOptionValue("loss", "sincere"),
                 params, batch, steps, shape, devices, chunks);
         String device = String.join(",", devices.stream().map(Object::toString).toList())

@@ -68,8 +68,11 @@ public final class CompareCommand implements CliCommand {
         for (String l : losses) {
             LossRegistry.canonicalName(l); // unknown names fail here, before any training
         }
-        EngineSetup.threads(line);
+        if (line.hasOption("resume")) {
+            throw new CliException("compare trains new runs; --resume applies to train");
+        }
         TrainConfig base = TrainOptions.resolve(line);
+        EngineSetup.threads(base.threads());
         Path outDir = Path.of(base.out());
         Files.createDirectories(outDir);
         List<RunResult> results = new ArrayList<>();
@@ -81,7 +84,7 @@ public final class CompareCommand implements CliCommand {
             change.put("out", outDir.resolve(loss).toString());
             TrainConfig config = base.with(change);
             out.println("== " + loss + " ==");
-            try (TrainingSession session = TrainingSession.start(config, out)) {
+            try (TrainingSession session = TrainingSession.start(config, out, context.err(), line.hasOption("overwrite"))) {
                 TrainingSession.Result result = session.run();
                 RunArtifacts.finish(session, result, t0, out);
             }

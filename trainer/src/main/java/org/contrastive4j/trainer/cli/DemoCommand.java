@@ -1,6 +1,7 @@
 package org.contrastive4j.trainer.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,11 +10,13 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
+import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.data.FashionMnist;
 import org.contrastive4j.trainer.RunArtifacts;
+import org.contrastive4j.trainer.RunDirectory;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
 import org.contrastive4j.trainer.TrainingSession;
@@ -54,11 +57,13 @@ public final class DemoCommand implements CliCommand {
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("random seed [default: 42]").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("PyTorch threads [default: all cores]").build());
         o.addOption(Option.builder().longOpt("no-report").desc("skip the HTML report").build());
+        o.addOption(Option.builder().longOpt("overwrite")
+                .desc("replace the run already in --out (e.g. an earlier demo); without it a used --out is refused").build());
         return o;
     }
 
     /** The demo's configuration: small-cnn + SupCon, class-balanced batches of 200 (20 per class). */
-    static TrainConfig config(CommandLine line) {
+    static TrainConfig config(CommandLine line) throws CliException {
         String data = line.getOptionValue("data", "fashion-mnist");
         boolean full = data.equals("fashion-mnist") && FashionMnist.debianInstalled();
         Map<String, Object> c = new LinkedHashMap<>();
@@ -66,11 +71,12 @@ public final class DemoCommand implements CliCommand {
         c.put("out", line.getOptionValue("out", "runs/demo"));
         c.put("model", "small-cnn");
         c.put("loss", "supcon");
-        c.put("epochs", Integer.parseInt(line.getOptionValue("epochs", full ? "2" : "15")));
-        c.put("max_steps", Integer.parseInt(line.getOptionValue("max-steps", "0")));
-        c.put("max_train_samples", Integer.parseInt(line.getOptionValue("max-train-samples", "0")));
-        c.put("max_test_samples", Integer.parseInt(line.getOptionValue("max-test-samples", "0")));
-        c.put("seed", Long.parseLong(line.getOptionValue("seed", "42")));
+        c.put("epochs", NumericFlags.intValue(line, "epochs", full ? 2 : 15, 1));
+        c.put("max_steps", NumericFlags.intValue(line, "max-steps", 0, 0));
+        c.put("max_train_samples", NumericFlags.intValue(line, "max-train-samples", 0, 0));
+        c.put("max_test_samples", NumericFlags.intValue(line, "max-test-samples", 0, 0));
+        c.put("seed", NumericFlags.longValue(line, "seed", 42));
+        c.put("threads", NumericFlags.intValue(line, "threads", 0, 0));
         c.put("batch_size", 200);
         c.put("samples_per_class", 20);
         c.put("lr", 0.1);
@@ -83,14 +89,16 @@ public final class DemoCommand implements CliCommand {
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
         long t0 = System.nanoTime();
-        EngineSetup.threads(line);
-        TrainConfig config;
-        try {
-            config = config(line);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage());
+        TrainConfig config = config(line);
+        boolean overwrite = line.hasOption("overwrite");
+        Path dir = Path.of(config.out());
+        if (!overwrite && !RunDirectory.isUnused(dir)) {
+            // A demo never reuses a run directory silently: the second ./c4j demo says how to replace the first.
+            throw new CliException(dir + " already holds a run (an earlier demo?): pass --overwrite to replace it, or "
+                    + "--out DIR for a new one");
         }
-        try (TrainingSession session = TrainingSession.start(config, out)) {
+        EngineSetup.threads(config.threads());
+        try (TrainingSession session = TrainingSession.start(config, out, context.err(), overwrite)) {
             TrainingSession.Result result = session.run();
             Summary summary = RunArtifacts.finish(session, result, t0, out);
             var data = session.data();

@@ -16,6 +16,7 @@ import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.core.contract.ModelMetadata;
 import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.ToolkitVersion;
+import org.contrastive4j.core.files.AtomicFiles;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
@@ -120,8 +121,10 @@ public final class ExportCommand implements CliCommand {
             throw new CliException(fromWeights ? "no weight file at " + checkpoint
                     : "no checkpoint at " + checkpoint + (hasRun ? " (has the run saved one yet?)" : ""));
         }
-        if (Files.exists(target) && Files.isSameFile(target, checkpoint)) {
-            throw new CliException("--out " + target + " is the input file; choose another output");
+        try {
+            AtomicFiles.requireNotAnInput(target, "--out", checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
         ExportOptions.Builder options = ExportOptions.builder();
         if (line.hasOption("outputs")) {

@@ -8,6 +8,8 @@ import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.core.contract.RunLayout;
+import org.contrastive4j.trainer.FinishedRun;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainingSession;
 
@@ -43,9 +45,9 @@ public final class ReportCommand implements CliCommand {
             throw new CliException("--run DIR is required");
         }
         Path dir = Path.of(line.getOptionValue("run"));
-        try (TrainingSession session = TrainingSession.open(dir, out)) {
-            TrainingSession.Result result = session.inspect();
-            Path index = RunArtifacts.writeReport(session, result, dir.resolve("report"));
+        try (FinishedRun run = FinishedRun.open(dir)) {
+            TrainingSession.Result result = run.evaluate();
+            Path index = RunArtifacts.writeReport(run.config(), run.data(), result, RunLayout.of(dir).reportDir());
             out.println("report: " + index);
         }
         return 0;

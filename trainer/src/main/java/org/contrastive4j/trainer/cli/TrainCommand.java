@@ -6,6 +6,8 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
+import org.contrastive4j.core.cli.CliException;
+import org.contrastive4j.trainer.RunDirectory;
 import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
@@ -38,13 +40,20 @@ public final class TrainCommand implements CliCommand {
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
         long t0 = System.nanoTime();
-        EngineSetup.threads(line);
         TrainingSession session;
         if (line.hasOption("resume")) {
-            session = TrainingSession.resume(Path.of(line.getOptionValue("resume")), out);
+            if (line.hasOption("overwrite")) {
+                throw new CliException("--resume continues a run and --overwrite replaces one: give one of them");
+            }
+            Path dir = Path.of(line.getOptionValue("resume"));
+            RunDirectory.precheck(dir, RunDirectory.Use.RESUME);
+            TrainConfig config = TrainOptions.resolveResume(line, TrainingSession.storedConfig(dir));
+            EngineSetup.threads(config.threads());
+            session = TrainingSession.resume(dir, config, out, context.err());
         } else {
             TrainConfig config = TrainOptions.resolve(line);
-            session = TrainingSession.start(config, out);
+            EngineSetup.threads(config.threads());
+            session = TrainingSession.start(config, out, context.err(), line.hasOption("overwrite"));
         }
         try (session) {
             TrainingSession.Result result = session.run();

@@ -19,7 +19,7 @@ class DemoPathTest {
     @Test
     void trainExportVerifyClassify(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("demo");
-        CliErrorPathTest.Outcome o = CliErrorPathTest.run("demo", "--out", out.toString(), "--data", "fashion-mnist-subset",
+        CliRun.Outcome o = CliRun.run("demo", "--out", out.toString(), "--data", "fashion-mnist-subset",
                 "--epochs", "3", "--max-train-samples", "600", "--max-test-samples", "300", "--no-report");
         assertEquals(0, o.code(), o.err() + o.out());
         JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();

@@ -1,8 +1,12 @@
 package org.contrastive4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +49,33 @@ class GoldenCommandTest {
         Run failed = run("golden", bad.toString());
         assertEquals(1, failed.code());
         assertTrue(failed.out().trim().endsWith("passed, 1 failed"), failed.out());
+    }
+
+    @Test
+    void aFileWithoutCasesOrWithANegativeToleranceIsRefused(@TempDir Path dir) throws IOException {
+        String given = System.getProperty("c4j.golden");
+        Path golden = given != null ? Path.of(given)
+                : Path.of(System.getProperty("c4j.home", ".")).resolve("../shared/golden/losses.json").normalize();
+        JsonObject root = JsonParser.parseString(Files.readString(golden)).getAsJsonObject();
+
+        JsonObject empty = root.deepCopy();
+        empty.add("cases", new JsonArray());
+        Path none = dir.resolve("none.json");
+        Files.writeString(none, empty.toString());
+        Run r = run("golden", none.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("none.json: the golden file has no cases"), r.err());
+        assertFalse(r.out().contains("0 passed, 0 failed"), r.out());
+
+        JsonObject negative = root.deepCopy();
+        negative.getAsJsonArray("cases").get(0).getAsJsonObject().getAsJsonObject("tolerance")
+                .getAsJsonObject("float32").addProperty("grad_atol", -1e-6);
+        Path neg = dir.resolve("negative.json");
+        Files.writeString(neg, negative.toString());
+        Run n = run("golden", neg.toString());
+        assertEquals(1, n.code());
+        assertTrue(n.err().contains("negative.json: cases[0]") && n.err().contains(
+                ".tolerance.float32.grad_atol must be a finite number >= 0, got -1.0E-6"), n.err());
     }
 
     @Test

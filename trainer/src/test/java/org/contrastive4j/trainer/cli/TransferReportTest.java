@@ -23,7 +23,7 @@ class TransferReportTest {
     @Test
     void transferRunWritesReportAndOnnxAgreesWithDjl(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        CliErrorPathTest.Outcome o = CliErrorPathTest.run("train", "--data", "fashion-mnist-subset", "--out", run.toString(),
+        CliRun.Outcome o = CliRun.run("train", "--data", "fashion-mnist-subset", "--out", run.toString(),
                 "--pretrain-classes", "0-4", "--transfer-classes", "5-9", "--loss", "sincere", "--epochs", "2",
                 "--batch-size", "50", "--max-train-samples", "600", "--max-test-samples", "500", "--seed", "7");
         assertEquals(0, o.code(), o.err() + o.out());
