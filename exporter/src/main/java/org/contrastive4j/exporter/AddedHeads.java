@@ -12,10 +12,10 @@ import org.contrastive4j.exporter.OnnxGraph.Value;
  * reference of the probe head is {@link LinearProbe}'s own computation, so the check proves the file classifies as
  * the probe does.
  */
-final class AddedHeads {
+public final class AddedHeads {
 
     /** The norm below which a centred row is divided by this instead (as DJL's L2 normalisation). */
-    static final float EPSILON = 1e-12f;
+    public static final float EPSILON = 1e-12f;
 
     private AddedHeads() {}
 
@@ -26,6 +26,24 @@ final class AddedHeads {
         Value norm = g.apply(Op.REDUCE_L2, "embedding_centered/norm", Map.of("axes", new int[] {1}, "keepdims", 1), c);
         Value clamped = g.apply(Op.MAX, "embedding_centered/clamp", null, norm, g.scalar("embedding_centered.eps", EPSILON));
         return g.apply(Op.DIV, "embedding_centered/normalized", null, c, clamped);
+    }
+
+    /**
+     * What {@code embedding_centered} computes, on rows: {@code (row - mean) / max(|row - mean|, EPSILON)} (the norm
+     * summed in double). The parity check's reference, and the trainer's, which measures the output before export.
+     */
+    public static float[][] centered(float[][] rows, float[] mean) {
+        int d = mean.length;
+        float[] flat = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * d, d);
+        }
+        float[] c = centeredReference(flat, rows.length, mean);
+        float[][] out = new float[rows.length][d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(c, i * d, out[i], 0, d);
+        }
+        return out;
     }
 
     static float[] centeredReference(float[] embedding, int batch, float[] mean) {

@@ -87,7 +87,10 @@ public final class TrainOptions {
             new Field("log_every_steps", 10, "write a metrics.jsonl step line every N steps"),
             new Field("out", "runs/train", "run directory"),
             new Field("export", true, "export model.onnx (with parity check) at the end"),
-            new Field("report", true, "write report/index.html at the end"));
+            new Field("report", true, "write report/index.html at the end"),
+            new Field("baseline", "auto", "raw-pixel baseline at the final evaluation (the same k-NN on the normalised "
+                    + "input values): auto (bounded: at most 1e11 multiply-adds, on evenly spaced queries when all cost "
+                    + "more), full (every query), off"));
 
     public static final TrainConfig DEFAULTS = TrainConfig.fromJsonObject(defaultsJson());
 
@@ -149,7 +152,7 @@ public final class TrainOptions {
      * extends it) and settings that change how it runs, not what it computes. Everything else defines the run.
      */
     public static final Set<String> RESUME_CHANGEABLE = Set.of("epochs", "max_steps", "device", "threads",
-            "loader_threads", "eval_every", "checkpoint_every_steps", "log_every_steps", "export", "report");
+            "loader_threads", "eval_every", "checkpoint_every_steps", "log_every_steps", "export", "report", "baseline");
 
     /** Defaults ← config file ← flags. */
     public static TrainConfig resolve(CommandLine line) throws IOException {

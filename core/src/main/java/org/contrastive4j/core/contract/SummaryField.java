@@ -50,7 +50,12 @@ public enum SummaryField implements RunField {
     /** Fraction of evaluation queries on which the ONNX probe head and LinearProbe predict the same class. */
     ONNX_PROBE_AGREEMENT("onnx_probe_agreement"),
     /** What the ONNX classifier head ({@code logits}/{@code probabilities}) is, e.g. the linear probe. */
-    CLASSIFIER_HEAD("classifier_head");
+    CLASSIFIER_HEAD("classifier_head"),
+    /**
+     * The export's parity figure the tolerance applies to: max |DJL - ONNX Runtime| / max(1, max |DJL|) per output
+     * (logits of magnitude 20 differ by more than 1e-5 in absolute terms when their inputs differ by 1e-6).
+     */
+    EXPORT_MAX_SCALED_DIFF("export_max_scaled_diff");
 
     private final String json;
 

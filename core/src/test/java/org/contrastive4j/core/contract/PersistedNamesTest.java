@@ -37,7 +37,7 @@ class PersistedNamesTest {
                 "export_max_abs_diff", "onnx_path", "onnx_vs_djl_embeddings_max_abs_diff", "onnx_nn1_acc", "onnx_knn_acc",
                 "onnx_linear_probe_acc", "report", "seconds", "eval_split", "warnings", "baseline_knn_acc", "baseline_nn1_acc",
                 "baseline_method", "baseline_queries", "similarity_output", "outputs", "onnx_probe_max_abs_diff",
-                "onnx_probe_agreement", "classifier_head");
+                "onnx_probe_agreement", "classifier_head", "export_max_scaled_diff");
         List<String> actual = names(SummaryField.values());
         for (String name : documented) {
             assertEquals(true, actual.contains(name), name + " was dropped or renamed");
