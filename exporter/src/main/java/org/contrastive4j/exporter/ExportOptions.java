@@ -7,13 +7,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.contrastive4j.core.eval.LinearProbe;
 
 /** Immutable export settings; build with {@link #builder()}. */
 public final class ExportOptions {
 
     /** The graph outputs an export may carry. */
     public enum Output {
-        EMBEDDING("embedding"), PROJECTION("projection"), LOGITS("logits"), PROBABILITIES("probabilities");
+        EMBEDDING("embedding"), PROJECTION("projection"), LOGITS("logits"), PROBABILITIES("probabilities"),
+        /**
+         * {@code embedding} minus the training embeddings' mean, L2-normalised: cosine similarities that spread over
+         * [-1, 1] (the post-ReLU {@code embedding} keeps them near 1). Needs {@link Builder#embeddingMean}.
+         */
+        EMBEDDING_CENTERED("embedding_centered");
 
         private final String onnxName;
 
@@ -31,7 +37,8 @@ public final class ExportOptions {
                     return o;
                 }
             }
-            throw new IllegalArgumentException("unknown output '" + name + "' (embedding, projection, logits, probabilities)");
+            throw new IllegalArgumentException("unknown output '" + name + "' (embedding, projection, logits, probabilities, "
+                    + "embedding_centered)");
         }
 
         /** Parses a comma-separated list such as {@code embedding,projection}. */
@@ -59,6 +66,8 @@ public final class ExportOptions {
     private final int realBatchSize;
     private final int[] randomBatchSizes;
     private final long seed;
+    private final float[] embeddingMean;
+    private final LinearProbe linearProbe;
 
     private ExportOptions(Builder b) {
         this.outputs = b.outputs == null ? null : Set.copyOf(b.outputs);
@@ -68,6 +77,8 @@ public final class ExportOptions {
         this.realBatchSize = b.realBatchSize;
         this.randomBatchSizes = b.randomBatchSizes.clone();
         this.seed = b.seed;
+        this.embeddingMean = b.embeddingMean == null ? null : b.embeddingMean.clone();
+        this.linearProbe = b.linearProbe;
     }
 
     public static Builder builder() {
@@ -107,6 +118,16 @@ public final class ExportOptions {
         return seed;
     }
 
+    /** The mean subtracted in {@link Output#EMBEDDING_CENTERED}, when given. */
+    public Optional<float[]> embeddingMean() {
+        return Optional.ofNullable(embeddingMean).map(float[]::clone);
+    }
+
+    /** The linear probe exported as the classifier head of an encoder without one, when given. */
+    public Optional<LinearProbe> linearProbe() {
+        return Optional.ofNullable(linearProbe);
+    }
+
     public static final class Builder {
         private Set<Output> outputs;
         private double tolerance = DEFAULT_TOLERANCE;
@@ -115,6 +136,8 @@ public final class ExportOptions {
         private int realBatchSize;
         private int[] randomBatchSizes = {1, 8};
         private long seed = DEFAULT_SEED;
+        private float[] embeddingMean;
+        private LinearProbe linearProbe;
 
         private Builder() {}
 
@@ -175,6 +198,35 @@ public final class ExportOptions {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Adds the {@code embedding_centered} output: {@code (embedding - mean) / |embedding - mean|}, with {@code mean}
+         * the training embeddings' mean (one value per embedding dimension), baked into the graph. It becomes the
+         * model's default output ({@code c4j.default_output}).
+         */
+        public Builder embeddingMean(float[] mean) {
+            if (mean == null || mean.length == 0) {
+                throw new IllegalArgumentException("the embedding mean needs one value per embedding dimension");
+            }
+            for (float v : mean) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("the embedding mean contains NaN or infinity");
+                }
+            }
+            this.embeddingMean = mean.clone();
+            return this;
+        }
+
+        /**
+         * Exports {@code probe} (fitted on the {@code embedding} output) as the classifier head: {@code logits} =
+         * the probe's logits of the standardised embedding, {@code probabilities} = their softmax. Parity is checked
+         * against the probe's own {@link LinearProbe#logits} of DJL's embeddings. Not for an encoder that has a
+         * classifier head of its own.
+         */
+        public Builder linearProbe(LinearProbe probe) {
+            this.linearProbe = probe;
             return this;
         }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.contrastive4j.core.contract.MetadataKeys;
+import org.contrastive4j.core.eval.LinearProbe;
 import org.contrastive4j.exporter.ExportOptions.Output;
 import org.contrastive4j.exporter.OnnxGraph.Op;
 import org.contrastive4j.exporter.OnnxGraph.Value;
@@ -55,7 +56,7 @@ public final class OnnxExporter {
         }
         ModelSpec spec = block.spec();
         Set<Output> outputs = resolveOutputs(block, options);
-        OnnxGraph graph = buildGraph(block, outputs, registry);
+        OnnxGraph graph = buildGraph(block, outputs, registry, options);
         int nodeCount = graph.nodeCount();
 
         int sampleLength = 1;
@@ -65,7 +66,7 @@ public final class OnnxExporter {
         List<ParityChecker.Check> checks = ParityChecker.checks(options, sampleLength);
         List<Map<Output, float[]>> reference = new ArrayList<>();
         for (ParityChecker.Check c : checks) {
-            reference.add(ParityChecker.djl(block, c, outputs));
+            reference.add(ParityChecker.djl(block, c, outputs, options));
         }
 
         Map<String, String> metadata = new LinkedHashMap<>(options.metadata());
@@ -75,6 +76,19 @@ public final class OnnxExporter {
         metadata.put(MetadataKeys.EMBEDDING_DIM, Integer.toString(spec.embeddingDim()));
         metadata.put(MetadataKeys.VERSIONS, Versions.json());
         metadata.put(MetadataKeys.CREATED, Instant.now().toString());
+        if (outputs.contains(Output.EMBEDDING_CENTERED)) {
+            metadata.put(MetadataKeys.DEFAULT_OUTPUT, Output.EMBEDDING_CENTERED.onnxName());
+            metadata.put(MetadataKeys.EMBEDDING_MEAN, new Gson().toJson(options.embeddingMean().orElseThrow()));
+        } else {
+            metadata.remove(MetadataKeys.DEFAULT_OUTPUT);
+            metadata.remove(MetadataKeys.EMBEDDING_MEAN);
+        }
+        boolean probeHead = options.linearProbe().isPresent()
+                && (outputs.contains(Output.LOGITS) || outputs.contains(Output.PROBABILITIES));
+        if (!probeHead) {
+            // a description of a probe head that this file does not carry would be wrong
+            metadata.remove(MetadataKeys.CLASSIFIER_HEAD);
+        }
         String producer = Versions.contrastive4j();
         String doc = "contrastive4j " + spec.family() + " encoder";
 
@@ -103,16 +117,45 @@ public final class OnnxExporter {
     }
 
     static Set<Output> resolveOutputs(EncoderBlock block, ExportOptions options) {
-        Set<Output> outputs = options.outputs().map(EnumSet::copyOf).orElseGet(() -> block.hasClassifier()
-                ? EnumSet.allOf(Output.class) : EnumSet.of(Output.EMBEDDING, Output.PROJECTION));
-        if (!block.hasClassifier() && (outputs.contains(Output.LOGITS) || outputs.contains(Output.PROBABILITIES))) {
+        boolean probe = options.linearProbe().isPresent();
+        if (probe && block.hasClassifier()) {
+            throw new IllegalArgumentException("this " + block.spec().family() + " encoder has its own classifier head; a "
+                    + "linear probe head would replace it (export without the probe)");
+        }
+        boolean head = block.hasClassifier() || probe;
+        Set<Output> outputs = options.outputs().map(EnumSet::copyOf).orElseGet(() -> {
+            EnumSet<Output> d = EnumSet.of(Output.EMBEDDING, Output.PROJECTION);
+            if (head) {
+                d.add(Output.LOGITS);
+                d.add(Output.PROBABILITIES);
+            }
+            if (options.embeddingMean().isPresent()) {
+                d.add(Output.EMBEDDING_CENTERED);
+            }
+            return d;
+        });
+        if (!head && (outputs.contains(Output.LOGITS) || outputs.contains(Output.PROBABILITIES))) {
             throw new IllegalArgumentException("outputs logits/probabilities need a classifier head, and this "
-                    + block.spec().family() + " encoder has none (numClasses = 0)");
+                    + block.spec().family() + " encoder has none (numClasses = 0) and no linear probe was given");
+        }
+        int dim = block.spec().embeddingDim();
+        if (outputs.contains(Output.EMBEDDING_CENTERED)) {
+            float[] mean = options.embeddingMean().orElseThrow(() -> new IllegalArgumentException("output "
+                    + Output.EMBEDDING_CENTERED.onnxName() + " needs the training embeddings' mean (export a run, "
+                    + "whose data gives it)"));
+            if (mean.length != dim) {
+                throw new IllegalArgumentException("the embedding mean has " + mean.length + " values, the "
+                        + block.spec().family() + " embedding " + dim);
+            }
+        }
+        if (probe && options.linearProbe().get().dim() != dim) {
+            throw new IllegalArgumentException("the linear probe takes " + options.linearProbe().get().dim()
+                    + "-dimensional inputs, the " + block.spec().family() + " embedding has " + dim);
         }
         return outputs;
     }
 
-    static OnnxGraph buildGraph(EncoderBlock block, Set<Output> outputs, ConverterRegistry registry) {
+    static OnnxGraph buildGraph(EncoderBlock block, Set<Output> outputs, ConverterRegistry registry, ExportOptions options) {
         ModelSpec spec = block.spec();
         OnnxGraph g = new OnnxGraph("contrastive4j-" + spec.family());
         ConversionContext ctx = new ConversionContext(g, registry, spec);
@@ -125,14 +168,27 @@ public final class OnnxExporter {
             g.output(Output.PROJECTION.onnxName(), ctx.convertChild(block, block.projectionHead(), embedding), spec.projectionDim());
         }
         if (outputs.contains(Output.LOGITS) || outputs.contains(Output.PROBABILITIES)) {
-            Value logits = ctx.convertChild(block, block.classifier().orElseThrow(), embedding);
+            int classes;
+            Value logits;
+            if (block.hasClassifier()) {
+                logits = ctx.convertChild(block, block.classifier().orElseThrow(), embedding);
+                classes = spec.numClasses();
+            } else {
+                LinearProbe probe = options.linearProbe().orElseThrow();
+                logits = AddedHeads.probeLogits(g, embedding, probe);
+                classes = probe.classes();
+            }
             if (outputs.contains(Output.LOGITS)) {
-                g.output(Output.LOGITS.onnxName(), logits, spec.numClasses());
+                g.output(Output.LOGITS.onnxName(), logits, classes);
             }
             if (outputs.contains(Output.PROBABILITIES)) {
                 Value p = g.apply(Op.SOFTMAX, "softmax", Map.of("axis", 1), logits);
-                g.output(Output.PROBABILITIES.onnxName(), p, spec.numClasses());
+                g.output(Output.PROBABILITIES.onnxName(), p, classes);
             }
+        }
+        if (outputs.contains(Output.EMBEDDING_CENTERED)) {
+            g.output(Output.EMBEDDING_CENTERED.onnxName(), AddedHeads.centered(g, embedding,
+                    options.embeddingMean().orElseThrow()), spec.embeddingDim());
         }
         return g;
     }

@@ -35,6 +35,8 @@ public final class OnnxGraph {
         GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1, 0),
         FLATTEN("Flatten", 1, 0, integer("axis")),
         ADD("Add", 2, 0),
+        SUB("Sub", 2, 0),
+        MUL("Mul", 2, 0),
         MAX("Max", 2, 0),
         DIV("Div", 2, 0),
         REDUCE_L2("ReduceL2", 1, 0, ints("axes"), integer("keepdims")),

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import org.contrastive4j.core.eval.LinearProbe;
 import org.contrastive4j.exporter.ExportOptions.Output;
 import org.contrastive4j.models.EncoderBlock;
 
@@ -54,20 +55,29 @@ final class ParityChecker {
         return checks;
     }
 
-    /** The reference outputs from DJL with training = false (BN uses running statistics). */
-    static Map<Output, float[]> djl(EncoderBlock block, Check check, Set<Output> outputs) {
+    /**
+     * The reference outputs: DJL's with training = false (BN uses running statistics), and for the outputs added at
+     * export ({@link AddedHeads}) their own computation on DJL's embedding.
+     */
+    static Map<Output, float[]> djl(EncoderBlock block, Check check, Set<Output> outputs, ExportOptions options) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(check.input(), block.inputShape(check.batch()));
             NDList out = block.forward(new ParameterStore(m, false), new NDList(x), false);
+            float[] embedding = out.get(EncoderBlock.EMBEDDING).toFloatArray();
+            Optional<LinearProbe> probe = block.hasClassifier() ? Optional.empty() : options.linearProbe();
             Map<Output, float[]> r = new EnumMap<>(Output.class);
             for (Output o : outputs) {
-                NDArray a = switch (o) {
-                    case EMBEDDING -> out.get(EncoderBlock.EMBEDDING);
-                    case PROJECTION -> out.get(EncoderBlock.PROJECTION);
-                    case LOGITS -> out.get(EncoderBlock.LOGITS);
-                    case PROBABILITIES -> out.get(EncoderBlock.LOGITS).softmax(1);
+                float[] a = switch (o) {
+                    case EMBEDDING -> embedding;
+                    case PROJECTION -> out.get(EncoderBlock.PROJECTION).toFloatArray();
+                    case LOGITS -> probe.isPresent() ? AddedHeads.probeReference(probe.get(), embedding, check.batch(), false)
+                            : out.get(EncoderBlock.LOGITS).toFloatArray();
+                    case PROBABILITIES -> probe.isPresent() ? AddedHeads.probeReference(probe.get(), embedding, check.batch(), true)
+                            : out.get(EncoderBlock.LOGITS).softmax(1).toFloatArray();
+                    case EMBEDDING_CENTERED -> AddedHeads.centeredReference(embedding, check.batch(),
+                            options.embeddingMean().orElseThrow());
                 };
-                r.put(o, a.toFloatArray());
+                r.put(o, a);
             }
             return r;
         }

@@ -93,7 +93,10 @@ public final class EmbedderOptions {
         return optimizationLevel;
     }
 
-    /** The output to read; empty means {@code embedding} when the model has it, else its first output. */
+    /**
+     * The output to read; empty means the model's default: the output its metadata names for similarity
+     * ({@code c4j.default_output}, e.g. {@code embedding_centered}), else {@code embedding}, else its first output.
+     */
     public Optional<String> outputName() {
         return Optional.ofNullable(outputName);
     }

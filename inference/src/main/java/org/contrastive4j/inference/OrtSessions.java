@@ -141,7 +141,7 @@ final class OrtSessions {
             long[] od = out.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
             outputs.put(out.getName(), od.length == 0 ? od : Arrays.copyOfRange(od, 1, od.length));
         }
-        String outputName = o.outputName().orElse(outputs.containsKey("embedding") ? "embedding" : outputs.keySet().iterator().next());
+        String outputName = o.outputName().orElse(defaultOutput(outputs, meta));
         if (!outputs.containsKey(outputName)) {
             throw new IllegalArgumentException(model + ": model has no output '" + outputName + "' (outputs: "
                     + String.join(", ", outputs.keySet()) + ")");
@@ -158,6 +158,18 @@ final class OrtSessions {
         List<String> classNames = ModelMetadata.stringList(model, meta, MetadataKeys.CLASS_NAMES);
         return new ModelInfo(model, sha, input.getName(), shape, dims[0] > 0 ? dims[0] : -1, outputName, outputs, meta, mean,
                 std, classNames, device);
+    }
+
+    /**
+     * The output read when none is named: the one the model's metadata names for similarity
+     * ({@link MetadataKeys#DEFAULT_OUTPUT}, when the model has it), else {@code embedding}, else the first.
+     */
+    static String defaultOutput(Map<String, long[]> outputs, Map<String, String> meta) {
+        String declared = meta.get(MetadataKeys.DEFAULT_OUTPUT);
+        if (declared != null && outputs.containsKey(declared)) {
+            return declared;
+        }
+        return outputs.containsKey("embedding") ? "embedding" : outputs.keySet().iterator().next();
     }
 
     private static int[] resolveInputShape(Path model, String name, long[] dims, EmbedderOptions o, Map<String, String> meta)

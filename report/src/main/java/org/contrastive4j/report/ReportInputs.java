@@ -1,6 +1,7 @@
 package org.contrastive4j.report;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,18 @@ public final class ReportInputs {
     private final Path metricsJsonl;
     private final Map<String, Object> config;
     private final Map<String, Object> summary;
+    private final String evalSplit;
+    private final Map<String, Double> baseline;
+    private final String baselineMethod;
+    private final List<OutputSpread> outputs;
+    private final String similarityOutput;
 
     private ReportInputs(Builder b) {
+        this.evalSplit = b.evalSplit;
+        this.baseline = Collections.unmodifiableMap(new LinkedHashMap<>(b.baseline));
+        this.baselineMethod = b.baselineMethod;
+        this.outputs = List.copyOf(b.outputs);
+        this.similarityOutput = b.similarityOutput;
         this.runName = require(b.runName, "run name");
         this.classNames = List.copyOf(require(b.classNames, "class names"));
         this.trainEmbeddings = require(b.trainEmbeddings, "train embeddings");
@@ -127,6 +138,31 @@ public final class ReportInputs {
         return summary;
     }
 
+    /** Which held-out split every accuracy was measured on (e.g. {@code test (t10k-images-idx3-ubyte.gz)}), if known. */
+    public Optional<String> evalSplit() {
+        return Optional.ofNullable(evalSplit);
+    }
+
+    /** The raw-pixel baseline's accuracies, keyed like {@link #accuracies()} (empty when it was not computed). */
+    public Map<String, Double> baseline() {
+        return baseline;
+    }
+
+    /** How the baseline was computed, or why it was skipped; empty when there is none. */
+    public Optional<String> baselineMethod() {
+        return Optional.ofNullable(baselineMethod);
+    }
+
+    /** The model's outputs compared for similarity search (empty: not measured). */
+    public List<OutputSpread> outputs() {
+        return outputs;
+    }
+
+    /** The output meant for similarity search, when the model has one. */
+    public Optional<String> similarityOutput() {
+        return Optional.ofNullable(similarityOutput);
+    }
+
     /** Mutable builder; {@link #build()} validates and snapshots it. */
     public static final class Builder {
         private String runName;
@@ -141,8 +177,33 @@ public final class ReportInputs {
         private Path metricsJsonl;
         private final Map<String, Object> config = new LinkedHashMap<>();
         private final Map<String, Object> summary = new LinkedHashMap<>();
+        private String evalSplit;
+        private final Map<String, Double> baseline = new LinkedHashMap<>();
+        private String baselineMethod;
+        private final List<OutputSpread> outputs = new ArrayList<>();
+        private String similarityOutput;
 
         private Builder() {}
+
+        /** The held-out split the accuracies were measured on; the report names it beside every accuracy. */
+        public Builder evalSplit(String split) {
+            this.evalSplit = split;
+            return this;
+        }
+
+        /** The raw-pixel baseline: accuracies keyed like {@link #accuracy} (may be empty) and how it was computed. */
+        public Builder baseline(Map<String, Double> accuracies, String method) {
+            baseline.putAll(accuracies);
+            this.baselineMethod = Objects.requireNonNull(method, "baseline method");
+            return this;
+        }
+
+        /** The outputs compared for similarity search, and the one meant for it ({@code null}: none). */
+        public Builder outputs(List<OutputSpread> spreads, String similarityOutput) {
+            outputs.addAll(spreads);
+            this.similarityOutput = similarityOutput;
+            return this;
+        }
 
         public Builder runName(String runName) {
             this.runName = runName;

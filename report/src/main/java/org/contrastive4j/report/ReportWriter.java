@@ -179,6 +179,24 @@ public final class ReportWriter {
         JsonObject acc = new JsonObject();
         in.accuracies().forEach((k, v) -> acc.add(k, number(v)));
         o.add("accuracies", acc);
+        // every accuracy in this file (accuracies, baseline, outputs) was measured on this split
+        o.add("eval_split", in.evalSplit().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        if (in.baselineMethod().isPresent()) {
+            JsonObject baseline = new JsonObject();
+            in.baseline().forEach((k, v) -> baseline.add(k, number(v)));
+            baseline.addProperty("method", in.baselineMethod().get());
+            o.add("baseline", baseline);
+        }
+        if (!in.outputs().isEmpty()) {
+            JsonObject outputs = new JsonObject();
+            for (OutputSpread spread : in.outputs()) {
+                JsonObject one = new JsonObject();
+                spread.asMap().forEach((k, v) -> one.add(k, v instanceof Double x ? number(x) : GSON.toJsonTree(v)));
+                outputs.add(spread.output(), one);
+            }
+            o.add("outputs", outputs);
+            o.add("similarity_output", in.similarityOutput().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        }
         o.add("median_target", number(d.medianTarget()));
         o.add("median_noise", number(d.medianNoise()));
         o.add("median_gap", number(d.medianGap()));
@@ -244,12 +262,22 @@ public final class ReportWriter {
         h.append("<p class=\"sub\">contrastive4j embedding report")
                 .append(loss == null ? "" : " &middot; loss <code>" + Html.escape(String.valueOf(loss)) + "</code>")
                 .append(" &middot; ").append(in.trainLabels().length).append(" training / ")
-                .append(in.testLabels().length).append(" test images &middot; ").append(in.classNames().size())
-                .append(" classes</p>\n");
+                .append(in.testLabels().length).append(" ").append(Html.escape(splitName(in))).append(" images &middot; ")
+                .append(in.classNames().size()).append(" classes")
+                .append(in.evalSplit().map(s -> " &middot; every accuracy measured on <b>" + Html.escape(s) + "</b>").orElse(""))
+                .append("</p>\n");
 
         h.append("<div class=\"cards\">");
-        in.accuracies().forEach((k, v) -> h.append(Html.card(accuracyName(k), Html.percent(v), null)));
-        h.append("</div>\n<div class=\"cards\">");
+        in.accuracies().forEach((k, v) -> h.append(Html.card(accuracyName(k) + " on " + splitName(in)
+                + (in.baseline().containsKey(k) ? " (raw-pixel baseline " + Html.percent(in.baseline().get(k)) + ")" : ""),
+                Html.percent(v), null)));
+        h.append("</div>\n");
+        if (in.baselineMethod().isPresent()) {
+            h.append("<p class=\"note\"><b>Raw-pixel baseline</b>: the same k-NN on the model's input values instead of "
+                    + "its embeddings, to show what training added: ").append(Html.escape(in.baselineMethod().get()))
+                    .append(".</p>\n");
+        }
+        h.append("<div class=\"cards\">");
         h.append(Html.card("median target similarity", Html.num(d.medianTarget(), 3), "target"));
         h.append(Html.card("median noise similarity", Html.num(d.medianNoise(), 3), "noise"));
         h.append(Html.card("median gap (target - noise)", Html.num(d.medianGap(), 3),
@@ -261,6 +289,8 @@ public final class ReportWriter {
                     log.lastEpochValue(MetricsField.REPULSION_MEAN)), Html.percent(log.lastEpochValue(MetricsField.REPULSION_FRACTION)), null));
         }
         h.append("</div>\n");
+
+        appendOutputs(h, in);
 
         h.append("<h2>Target vs. noise similarity</h2>\n<p class=\"note\">For every test image, <b class=\"target\">"
                 + "target</b> is the cosine similarity to its nearest training image of the <i>same</i> class and "
@@ -319,6 +349,42 @@ public final class ReportWriter {
         appendTable(h, "Summary", in.summary());
         h.append(Html.tail());
         return h.toString();
+    }
+
+    /** "test" for "test (t10k-images-idx3-ubyte.gz)": the split's name, for labels; "test" when unknown. */
+    static String splitName(ReportInputs in) {
+        String s = in.evalSplit().orElse("test");
+        int paren = s.indexOf(" (");
+        return paren < 0 ? s : s.substring(0, paren);
+    }
+
+    /** The outputs compared for similarity search: accuracy and how their cosine similarities spread. */
+    private static void appendOutputs(StringBuilder h, ReportInputs in) {
+        if (in.outputs().isEmpty()) {
+            return;
+        }
+        OutputSpread first = in.outputs().get(0);
+        h.append("<h2>Which output for similarity search</h2>\n<p class=\"note\">Each output of the exported model, "
+                + "searched the same way (cosine, ").append(first.queries()).append(" ").append(Html.escape(splitName(in)))
+                .append(" queries against ").append(first.references()).append(" references). The post-ReLU "
+                + "<code>embedding</code> keeps every cosine similarity close to 1, so a threshold on it separates little; "
+                + "a useful similarity output spreads its scores (a wide 5th-95th percentile range) with the same "
+                + "accuracy.");
+        in.similarityOutput().ifPresent(o -> h.append(" The model's default output (what <code>embed</code>, "
+                + "<code>index</code> and <code>serve</code> return) is <code>").append(Html.escape(o)).append("</code>."));
+        h.append("</p>\n<table><tr><th class=\"l\">output</th><th>1-NN</th><th>").append(first.k())
+                .append("-NN</th><th>median target</th><th>median noise</th><th>gap</th><th>cosine p5</th>"
+                + "<th>p50</th><th>p95</th></tr>\n");
+        for (OutputSpread o : in.outputs()) {
+            h.append("<tr").append(in.similarityOutput().filter(o.output()::equals).isPresent() ? " class=\"best\"" : "")
+                    .append("><td class=\"l\"><code>").append(Html.escape(o.output())).append("</code></td><td>")
+                    .append(Html.percent(o.nn1Acc())).append("</td><td>").append(Html.percent(o.knnAcc())).append("</td><td>")
+                    .append(Html.num(o.medianTarget(), 3)).append("</td><td>").append(Html.num(o.medianNoise(), 3))
+                    .append("</td><td>").append(Html.num(o.medianGap(), 3)).append("</td><td>").append(Html.num(o.p05(), 2))
+                    .append("</td><td>").append(Html.num(o.p50(), 2)).append("</td><td>").append(Html.num(o.p95(), 2))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static void appendTable(StringBuilder h, String title, Map<String, Object> values) {

@@ -12,7 +12,7 @@ import org.contrastive4j.models.DjlRuntime;
 /**
  * Where a set of weights came from, as the {@code c4j.*} map ({@link MetadataKeys}) recorded in every checkpoint and
  * carried into the ONNX metadata on export: loss and its parameters, data and normalisation, class names, seed,
- * configuration, step, toolkit and engine versions, time.
+ * configuration, the split the run is evaluated on, step, toolkit and engine versions, time.
  */
 public final class Provenance {
 
@@ -28,6 +28,7 @@ public final class Provenance {
         p.put(MetadataKeys.INPUT_MEAN, ModelMetadata.floats(data.normalization().mean()));
         p.put(MetadataKeys.INPUT_STD, ModelMetadata.floats(data.normalization().std()));
         p.put(MetadataKeys.CLASS_NAMES, ModelMetadata.strings(data.train().classNames()));
+        p.put(MetadataKeys.EVAL_SPLIT, data.evalSplit());
         p.put(MetadataKeys.GLOBAL_STEP, Long.toString(globalStep));
         p.put(MetadataKeys.TOOLKIT_VERSION, ToolkitVersion.get());
         p.put(MetadataKeys.ENGINE, DjlRuntime.describe());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.device.DeviceSpec;
+import org.contrastive4j.losses.LossRegistry;
 
 /**
  * Everything that defines a training run, immutable. Built from {@link TrainOptions#DEFAULTS}, then a JSON config
@@ -64,7 +65,8 @@ public record TrainConfig(
         String imageSize,
         int channels,
         boolean skipUnreadable,
-        int imageCacheMb) {
+        int imageCacheMb,
+        String baseline) {
 
     static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
@@ -111,6 +113,19 @@ public record TrainConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A configuration from config-file keys — the flags with {@code _} for {@code -}, loss parameters included
+     * ({@code "temperature", 0.2}) — the rest at their defaults: what a JSON config file holding them gives. Unknown
+     * keys, wrong types and values out of range are errors naming them.
+     */
+    public static TrainConfig of(Map<String, ?> keys) {
+        JsonObject merged = TrainOptions.defaultsJson();
+        TrainOptions.merge(merged, GSON.toJsonTree(keys).getAsJsonObject(), "config");
+        TrainConfig c = fromJsonObject(merged);
+        LossRegistry.create(c.loss(), c.lossParams());
+        return c;
     }
 
     static TrainConfig fromJsonObject(JsonElement json) {
@@ -184,6 +199,7 @@ public record TrainConfig(
         oneOf("model", model, "small-cnn", "mlp", "resnet18", "resnet34", "resnet50");
         require(freezeBackboneEpochs >= 0, "--freeze-backbone-epochs must be >= 0, got " + freezeBackboneEpochs);
         oneOf("stem", stem, "cifar", "imagenet");
+        oneOf("baseline", baseline, RawPixelBaseline.MODES.toArray(String[]::new));
         oneOf("augment", augment, "auto", "grayscale-default", "grayscale-strong", "rgb-default", "none");
         try {
             DeviceSpec.parse(device);

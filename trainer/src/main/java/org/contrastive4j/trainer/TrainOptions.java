@@ -67,7 +67,8 @@ public final class TrainOptions {
             new Field("freeze_backbone_epochs", 0, "keep the backbone frozen for the first N epochs (head warm-up): its "
                     + "weights are not updated and its BatchNorm runs in inference mode (running statistics used, not updated)"),
             new Field("loss", "supcon", "loss: " + String.join(", ", LossRegistry.names())),
-            new Field("loss_params", Map.of(), "loss parameters (set them with the loss flags below)"),
+            new Field("loss_params", Map.of(), "loss parameters (set them with the loss flags below; in a config file as "
+                    + "top-level keys like the flags, \"tau_min\": 0.05, or in this object)"),
             new Field("views", 2, "augmented views per sample"),
             new Field("epochs", 10, "training epochs"),
             new Field("max_steps", 0, "stop after this many optimizer steps (0 = no limit)"),
@@ -98,7 +99,10 @@ public final class TrainOptions {
             new Field("log_every_steps", 10, "write a metrics.jsonl step line every N steps"),
             new Field("out", "runs/train", "run directory"),
             new Field("export", true, "export model.onnx (with parity check) at the end"),
-            new Field("report", true, "write report/index.html at the end"));
+            new Field("report", true, "write report/index.html at the end"),
+            new Field("baseline", "auto", "raw-pixel baseline at the final evaluation (the same k-NN on the normalised "
+                    + "input values): auto (bounded: at most 1e11 multiply-adds, on evenly spaced queries when all cost "
+                    + "more), full (every query), off"));
 
     public static final TrainConfig DEFAULTS = TrainConfig.fromJsonObject(defaultsJson());
 
@@ -160,7 +164,7 @@ public final class TrainOptions {
      * extends it) and settings that change how it runs, not what it computes. Everything else defines the run.
      */
     public static final Set<String> RESUME_CHANGEABLE = Set.of("epochs", "max_steps", "device", "threads",
-            "loader_threads", "eval_every", "checkpoint_every_steps", "log_every_steps", "export", "report");
+            "loader_threads", "eval_every", "checkpoint_every_steps", "log_every_steps", "export", "report", "baseline");
 
     /** Defaults ← config file ← flags. */
     public static TrainConfig resolve(CommandLine line) throws IOException {
@@ -239,17 +243,115 @@ public final class TrainOptions {
         return TrainConfig.fromJsonObject(merged);
     }
 
-    /** Copies {@code from} into {@code into}; an unknown key or a value of the wrong type is an error naming it. */
+    /**
+     * Keys the trainer writes into a run's {@code config.json} for the record (derived from the data and the options,
+     * never an option themselves): read back from a config they are skipped, so a run's config.json can be reused as
+     * a config file.
+     */
+    public static final Set<String> RECORDED = Set.of("eval_split");
+
+    /**
+     * Copies {@code from} into {@code into}; an unknown key or a value of the wrong type is an error naming it (and
+     * the valid keys closest to it). Loss parameters may be given as top-level keys named like their flags with
+     * {@code _} for {@code -} ({@code "tau_min": 0.05}, as {@code --tau-min 0.05}) or inside {@code loss_params}
+     * (either spelling); both are merged into {@code loss_params}, and one parameter given twice with different values
+     * is an error.
+     */
     static void merge(JsonObject into, JsonObject from, String source) {
+        JsonObject lossParams = into.has("loss_params") && into.get("loss_params").isJsonObject()
+                ? into.getAsJsonObject("loss_params").deepCopy() : new JsonObject();
+        Map<String, String> givenAs = new LinkedHashMap<>();
+        Set<String> lossFlagNames = lossFlags().keySet();
         for (Map.Entry<String, JsonElement> e : from.entrySet()) {
-            Field f = FIELDS.stream().filter(x -> x.json().equals(e.getKey())).findFirst().orElse(null);
-            if (f == null) {
-                throw new IllegalArgumentException(source + ": unknown option '" + e.getKey() + "' (valid: "
-                        + String.join(", ", FIELDS.stream().map(Field::json).toList()) + ")");
+            String key = e.getKey();
+            if (RECORDED.contains(key)) {
+                continue;
             }
-            checkType(f, e.getValue(), source);
-            into.add(e.getKey(), e.getValue());
+            Field f = FIELDS.stream().filter(x -> x.json().equals(key)).findFirst().orElse(null);
+            if (f != null) {
+                checkType(f, e.getValue(), source);
+                if (f.json().equals("loss_params")) {
+                    for (Map.Entry<String, JsonElement> p : e.getValue().getAsJsonObject().entrySet()) {
+                        putLossParam(lossParams, givenAs, p.getKey().replace('_', '-'), "loss_params." + p.getKey(),
+                                p.getValue(), source);
+                    }
+                } else {
+                    into.add(key, e.getValue());
+                }
+                continue;
+            }
+            String param = key.replace('_', '-');
+            if (!key.contains("-") && lossFlagNames.contains(param)) {
+                if (!e.getValue().isJsonPrimitive()) {
+                    throw new IllegalArgumentException(source + ": " + key + " (a loss parameter) must be a number, string "
+                            + "or boolean, got " + e.getValue());
+                }
+                putLossParam(lossParams, givenAs, param, key, e.getValue(), source);
+                continue;
+            }
+            throw new IllegalArgumentException(source + ": unknown option '" + key + "' (" + closeKeys(key) + ")");
         }
+        into.add("loss_params", lossParams);
+    }
+
+    private static void putLossParam(JsonObject lossParams, Map<String, String> givenAs, String param, String key,
+            JsonElement value, String source) {
+        String text = value.getAsString();
+        String earlier = givenAs.get(param);
+        if (earlier != null && !lossParams.get(param).getAsString().equals(text)) {
+            throw new IllegalArgumentException(source + ": loss parameter " + param + " is given twice, as " + earlier + " = "
+                    + lossParams.get(param) + " and as " + key + " = " + value + "; give it once");
+        }
+        givenAs.put(param, key);
+        lossParams.addProperty(param, text);
+    }
+
+    /** Every key a config file may hold: the options, then the loss parameters (flag names with {@code _}). */
+    public static List<String> configKeys() {
+        List<String> keys = new ArrayList<>(FIELDS.stream().map(Field::json).toList());
+        lossFlags().keySet().forEach(flag -> keys.add(flag.replace('-', '_')));
+        return keys;
+    }
+
+    /** "did you mean: ..." with the keys closest to {@code key}, or every valid key when none is close. */
+    static String closeKeys(String key) {
+        List<String> keys = configKeys();
+        List<String> close = new ArrayList<>();
+        String k = key.toLowerCase(Locale.ROOT).replace('-', '_');
+        for (String candidate : keys) {
+            int distance = editDistance(k, candidate);
+            boolean sharesWord = false;
+            for (String word : candidate.split("_")) {
+                sharesWord |= word.length() >= 4 && List.of(k.split("_")).contains(word);
+            }
+            if (distance <= Math.max(2, candidate.length() / 3) || sharesWord
+                    || (k.length() >= 4 && (candidate.contains(k) || k.contains(candidate)) && candidate.length() >= 3)) {
+                close.add(candidate);
+            }
+        }
+        return close.isEmpty() ? "valid keys: " + String.join(", ", keys)
+                : "did you mean " + String.join(", ", close) + "? config keys are the flags with _ for -; ./c4j train --help "
+                        + "lists them";
+    }
+
+    /** Levenshtein distance. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** The JSON type a field's value must have: that of its default (integers must be whole and in range). */

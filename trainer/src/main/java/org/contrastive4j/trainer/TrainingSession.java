@@ -2,11 +2,13 @@ package org.contrastive4j.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.contrastive4j.losses.ContrastiveLoss;
 import org.contrastive4j.losses.RepulsionMeter;
 import org.contrastive4j.models.DjlRuntime;
 import org.contrastive4j.models.EncoderBlock;
+import org.contrastive4j.report.OutputSpread;
 import org.contrastive4j.trainer.data.BatchLoader;
 import org.contrastive4j.trainer.data.Pipeline;
 import org.contrastive4j.trainer.data.ViewBatch;
@@ -46,9 +49,25 @@ public final class TrainingSession implements AutoCloseable {
         void afterStep(long globalStep) throws Exception;
     }
 
-    /** What a finished run produced. */
+    /**
+     * What a finished run produced: its summary and final scores, the embeddings they were computed from, and what
+     * the export and the report build on (the evaluation with its linear probe, the raw-pixel baseline, the outputs
+     * compared for similarity search).
+     */
     public record Result(Path runDir, Summary summary, Evaluation.Scores scores, float[][] trainEmbeddings,
-            float[][] testEmbeddings) {}
+            float[][] testEmbeddings, RunEvaluation.Embedded evaluation, RawPixelBaseline.Result baseline,
+            List<OutputSpread> outputs) {
+
+        public Result {
+            outputs = List.copyOf(outputs);
+        }
+
+        /** The final evaluation with everything it measured (as at the end of training, or for a finished run). */
+        static Result of(Path runDir, Summary summary, RunEvaluation.Embedded e, RawPixelBaseline.Result baseline,
+                List<OutputSpread> outputs) {
+            return new Result(runDir, summary, e.scores(), e.reference(), e.query(), e, baseline, outputs);
+        }
+    }
 
     private final TrainingParts parts;
     private final TrainConfig config;
@@ -194,7 +213,7 @@ public final class TrainingSession implements AutoCloseable {
         Files.createDirectories(layout.checkpoints());
         boolean resumed = globalStep > 0;
         if (rewriteConfig) {
-            AtomicFiles.writeString(layout.config(), config.toJson());
+            AtomicFiles.writeString(layout.config(), recordedConfig(config, parts.data()));
         }
         int spe = parts.sampler().stepsPerEpoch();
         long totalSteps = parts.totalSteps();
@@ -291,6 +310,10 @@ public final class TrainingSession implements AutoCloseable {
         imagesPerSecond = trainImages / Math.max(1e-9, trainSeconds);
         RunEvaluation.Embedded last = lastEvaluationStep == globalStep ? lastEvaluation : evaluateNow();
         Evaluation.Scores scores = last.scores();
+        RawPixelBaseline.Result baseline = RawPixelBaseline.compute(data, config.knnK(), config.baseline());
+        List<OutputSpread> outputs = RunEvaluation.outputSpreads(last, data, config.knnK(), config.seed());
+        out.println(describeFinal(scores, baseline, data));
+        out.println(describeOutputs(outputs));
         Summary summary = new Summary()
                 .put(SummaryField.DATASET, data.description())
                 .put(SummaryField.TRAIN_SIZE, data.train().size())
@@ -303,15 +326,53 @@ public final class TrainingSession implements AutoCloseable {
                 .put(SummaryField.STEPS, globalStep)
                 .put(SummaryField.DEVICE, parts.describeDevices())
                 .putAll(scores.asMap())
-                .put(SummaryField.TEST_ACCURACY, scores.knnAcc())
-                .put(SummaryField.IMG_PER_S, imagesPerSecond)
+                .put(SummaryField.TEST_ACCURACY, scores.knnAcc());
+        baseline.putInto(summary);
+        putOutputs(summary, outputs);
+        summary.put(SummaryField.IMG_PER_S, imagesPerSecond)
                 .put(SummaryField.TRAIN_SECONDS, trainSeconds)
                 .put(SummaryField.CHECKPOINT, layout.lastCheckpoint().toString())
                 .put(SummaryField.TOOLKIT_VERSION, ToolkitVersion.get());
         if (!parts.warnings().isEmpty()) {
             summary.put(SummaryField.WARNINGS, parts.warnings());
         }
-        return new Result(layout.dir(), summary, scores, last.reference(), last.query());
+        return Result.of(layout.dir(), summary, last, baseline, outputs);
+    }
+
+    /** The final line: every accuracy with its raw-pixel baseline beside it, and the split they were measured on. */
+    static String describeFinal(Evaluation.Scores s, RawPixelBaseline.Result baseline, TrainingData data) {
+        return String.format(Locale.ROOT, "final evaluation on %s (%d queries vs %d references): 1-NN %.4f (%s) | "
+                + "%d-NN %.4f (%s) | linear probe %.4f", data.evalSplit(), data.evalQuery().size(), data.evalReference().size(),
+                s.nn1Acc(), baseline.describe(true), s.k(), s.knnAcc(), baseline.describe(false), s.linearProbeAcc())
+                + (baseline.computed() ? "" : "; baseline: " + baseline.method());
+    }
+
+    /** One line comparing the outputs for similarity search: k-NN accuracy and the spread of cosine similarities. */
+    static String describeOutputs(List<OutputSpread> outputs) {
+        OutputSpread first = outputs.get(0);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "outputs for similarity search (%d-NN on %d queries; "
+                + "5th-95th percentile of cosine similarities; median target - median noise):", first.k(), first.queries()));
+        for (OutputSpread o : outputs) {
+            b.append(String.format(Locale.ROOT, " %s %.4f [%.2f, %.2f] gap %.3f;", o.output(), o.knnAcc(), o.p05(), o.p95(),
+                    o.medianGap()));
+        }
+        b.setLength(b.length() - 1);
+        return b.toString();
+    }
+
+    /** summary.json's {@code outputs} table and the output meant for similarity. */
+    static void putOutputs(Summary summary, List<OutputSpread> outputs) {
+        Map<String, Object> table = new LinkedHashMap<>();
+        outputs.forEach(o -> table.put(o.output(), o.asMap()));
+        summary.put(SummaryField.SIMILARITY_OUTPUT, RunEvaluation.similarityOutput());
+        summary.put(SummaryField.OUTPUTS, table);
+    }
+
+    /** config.json: the configuration, and for the record which split the run measures ({@code eval_split}). */
+    static String recordedConfig(TrainConfig config, TrainingData data) {
+        JsonObject o = config.toJsonObject();
+        o.addProperty("eval_split", data.evalSplit());
+        return TrainConfig.GSON.toJson(o);
     }
 
     /** Whether metrics.jsonl already has the epoch line of {@code step} (it was logged before the run stopped). */
@@ -335,7 +396,8 @@ public final class TrainingSession implements AutoCloseable {
         if (p.evaluate()) {
             Evaluation.Scores scores = evaluateNow().scores();
             m.putAll(scores.asMap());
-            out.printf(Locale.ROOT, "epoch %d: %s%n", p.epoch(), scores.describe());
+            out.printf(Locale.ROOT, "epoch %d: %s on %s%n", p.epoch(), scores.describe(),
+                    RunEvaluation.splitName(parts.data().evalSplit()));
         }
         m.put(MetricsField.TIME_S, (System.nanoTime() - t0) / 1e9);
         metrics.write(m);

@@ -40,6 +40,24 @@ public final class MetadataKeys {
      */
     public static final String INIT_WEIGHTS = "c4j.init_weights";
 
+    /**
+     * Which held-out split the training run measured its accuracies on, e.g. {@code test (t10k-images-idx3-ubyte.gz)}
+     * or {@code validation (stratified 20% of the training data, seed 42)}.
+     */
+    public static final String EVAL_SPLIT = "c4j.eval_split";
+    /**
+     * The output to read when none is named (the one meant for similarity search, e.g. {@code embedding_centered});
+     * models without it default to {@code embedding}.
+     */
+    public static final String DEFAULT_OUTPUT = "c4j.default_output";
+    /**
+     * What the {@code logits}/{@code probabilities} outputs are when they were added at export rather than trained:
+     * e.g. the run's linear probe on the standardised backbone embedding, with its accuracy and split, JSON object.
+     */
+    public static final String CLASSIFIER_HEAD = "c4j.classifier_head";
+    /** The per-dimension mean subtracted from {@code embedding} in {@code embedding_centered}, JSON floats. */
+    public static final String EMBEDDING_MEAN = "c4j.embedding_mean";
+
     /** The current {@link #FORMAT_VERSION}. */
     public static final String FORMAT = "1";
 

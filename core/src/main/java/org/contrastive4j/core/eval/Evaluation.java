@@ -32,9 +32,18 @@ public final class Evaluation {
         }
     }
 
+    /** Scores with the linear probe they were measured with (e.g. to deploy it as a classifier head). */
+    public record Fitted(Scores scores, LinearProbe probe) {}
+
     private Evaluation() {}
 
     public static Scores score(float[][] reference, int[] referenceLabels, float[][] query, int[] queryLabels,
+            List<String> classNames, int k) {
+        return scoreAndFit(reference, referenceLabels, query, queryLabels, classNames, k).scores();
+    }
+
+    /** {@link #score}, keeping the fitted linear probe. */
+    public static Fitted scoreAndFit(float[][] reference, int[] referenceLabels, float[][] query, int[] queryLabels,
             List<String> classNames, int k) {
         int[] knn = knnPredict(reference, referenceLabels, query, k);
         int[] nn1 = k == 1 ? knn : knnPredict(reference, referenceLabels, query, 1);
@@ -48,8 +57,8 @@ public final class Evaluation {
                 counts[t][p] = cm.count(t, p);
             }
         }
-        return new Scores(Metrics.accuracy(nn1, queryLabels), Metrics.accuracy(knn, queryLabels),
-                Metrics.accuracy(lin, queryLabels), k, counts);
+        return new Fitted(new Scores(Metrics.accuracy(nn1, queryLabels), Metrics.accuracy(knn, queryLabels),
+                Metrics.accuracy(lin, queryLabels), k, counts), probe);
     }
 
     /** Cosine k-NN labels with majority vote, the same exact search the deployed {@link KnnIndex} runs. */

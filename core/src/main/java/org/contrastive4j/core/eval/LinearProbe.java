@@ -111,7 +111,40 @@ public final class LinearProbe {
         return loss;
     }
 
+    /**
+     * The fitted probe as numbers, for exporting it (e.g. as an ONNX classifier head): logits of a row {@code x} are
+     * {@code sum_k ((x[k] - mean[k]) * invStd[k]) * weights[k][c] + bias[c]}. Copies.
+     *
+     * @param weights {@code [dim][classes]}
+     */
+    public record Parameters(double[] mean, double[] invStd, double[][] weights, double[] bias) {}
+
+    public Parameters parameters() {
+        double[][] w = new double[dim][classes];
+        for (int k = 0; k < dim; k++) {
+            System.arraycopy(weights, k * classes, w[k], 0, classes);
+        }
+        return new Parameters(mean.clone(), invStd.clone(), w, Arrays.copyOfRange(weights, dim * classes, dim * classes + classes));
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** The logits (before the softmax of {@link #probabilities}) of each row. */
+    public float[][] logits(float[][] x) {
+        return scores(x, false);
+    }
+
     public float[][] probabilities(float[][] x) {
+        return scores(x, true);
+    }
+
+    private float[][] scores(float[][] x, boolean softmax) {
         float[][] out = new float[x.length][];
         double[] z = new double[classes];
         double[] row = new double[dim];
@@ -123,7 +156,9 @@ public final class LinearProbe {
                 row[k] = (x[i][k] - mean[k]) * invStd[k];
             }
             Objective.logits(weights, row, 0, dim, classes, z);
-            Softmax.inPlace(z);
+            if (softmax) {
+                Softmax.inPlace(z);
+            }
             out[i] = new float[classes];
             for (int c = 0; c < classes; c++) {
                 out[i][c] = (float) z[c];

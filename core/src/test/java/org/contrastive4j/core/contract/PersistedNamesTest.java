@@ -35,7 +35,9 @@ class PersistedNamesTest {
         List<String> documented = List.of("dataset", "train_size", "test_size", "model", "loss", "loss_params", "epochs",
                 "steps", "device", "test_accuracy", "test_accuracy_method", "img_per_s", "train_seconds", "checkpoint",
                 "export_max_abs_diff", "onnx_path", "onnx_vs_djl_embeddings_max_abs_diff", "onnx_nn1_acc", "onnx_knn_acc",
-                "onnx_linear_probe_acc", "report", "seconds", "eval_split", "warnings");
+                "onnx_linear_probe_acc", "report", "seconds", "eval_split", "warnings", "baseline_knn_acc", "baseline_nn1_acc",
+                "baseline_method", "baseline_queries", "similarity_output", "outputs", "onnx_probe_max_abs_diff",
+                "onnx_probe_agreement", "classifier_head", "export_max_scaled_diff");
         List<String> actual = names(SummaryField.values());
         for (String name : documented) {
             assertEquals(true, actual.contains(name), name + " was dropped or renamed");
@@ -70,6 +72,10 @@ class PersistedNamesTest {
         assertEquals("c4j.loss", MetadataKeys.LOSS);
         assertEquals("c4j.parity_max_abs_diff", MetadataKeys.PARITY_MAX_ABS_DIFF);
         assertEquals("c4j.init_weights", MetadataKeys.INIT_WEIGHTS);
+        assertEquals("c4j.eval_split", MetadataKeys.EVAL_SPLIT);
+        assertEquals("c4j.default_output", MetadataKeys.DEFAULT_OUTPUT);
+        assertEquals("c4j.classifier_head", MetadataKeys.CLASSIFIER_HEAD);
+        assertEquals("c4j.embedding_mean", MetadataKeys.EMBEDDING_MEAN);
         assertEquals("1", MetadataKeys.FORMAT);
     }
 }

@@ -41,7 +41,8 @@ final class ModelArgs {
         o.addOption(optional("device", "D", DeviceSpec.GRAMMAR + "; auto = a GPU when this ONNX Runtime build has CUDA, else the CPU (default auto)"));
         o.addOption(optional("batch-size", "N", "samples per ONNX Runtime call (default 256)"));
         o.addOption(optional("threads", "N", "ONNX Runtime intra-op threads (default 0 = one per core)"));
-        o.addOption(optional("output-name", "NAME", "model output to use (default: embedding, else the first output)"));
+        o.addOption(optional("output-name", "NAME", "model output to use (default: the one the model "
+                + "names for similarity, embedding_centered in models trained here, else embedding, else the first output)"));
         o.addOption(flag("normalize", "L2-normalise embeddings"));
         o.addOption(optional("input-shape", "C,H,W", "per-sample input shape, for models that do not declare it"));
         o.addOption(optional("mean", "M[,M..]", "per-channel mean to subtract from the raw input (default: the model's metadata, else none; --mean 0 --std 1 turns it off)"));

@@ -17,10 +17,9 @@ import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.losses.LossParameter;
 import org.contrastive4j.losses.LossRegistry;
-import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
-import org.contrastive4j.trainer.TrainingSession;
+import org.contrastive4j.trainer.Trainer;
 import org.contrastive4j.report.ComparisonWriter;
 import org.contrastive4j.report.RunResult;
 
@@ -72,22 +71,17 @@ public final class CompareCommand implements CliCommand {
             throw new CliException("compare trains new runs; --resume applies to train");
         }
         TrainConfig base = TrainOptions.resolve(line);
-        EngineSetup.threads(base.threads());
         Path outDir = Path.of(base.out());
         Files.createDirectories(outDir);
         List<RunResult> results = new ArrayList<>();
         for (String loss : losses) {
-            long t0 = System.nanoTime();
             Map<String, Object> change = new LinkedHashMap<>();
             change.put("loss", loss);
             change.put("loss_params", paramsFor(loss, base.lossParams()));
             change.put("out", outDir.resolve(loss).toString());
             TrainConfig config = base.with(change);
             out.println("== " + loss + " ==");
-            try (TrainingSession session = TrainingSession.start(config, out, context.err(), line.hasOption("overwrite"))) {
-                TrainingSession.Result result = session.run();
-                RunArtifacts.finish(session, result, t0, out);
-            }
+            Trainer.train(config, out, context.err(), line.hasOption("overwrite"));
             results.add(RunResult.fromRunDir(loss, outDir.resolve(loss)));
         }
         ComparisonWriter.write(outDir, results);

@@ -15,11 +15,10 @@ import org.contrastive4j.core.contract.RunLayout;
 import org.contrastive4j.core.contract.Summary;
 import org.contrastive4j.core.contract.SummaryField;
 import org.contrastive4j.core.data.FashionMnist;
-import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.RunDirectory;
 import org.contrastive4j.trainer.TrainConfig;
 import org.contrastive4j.trainer.TrainOptions;
-import org.contrastive4j.trainer.TrainingSession;
+import org.contrastive4j.trainer.Trainer;
 
 /**
  * {@code ./c4j demo}: the whole path on Fashion-MNIST in one command — train a small CNN with SupCon (DJL), export ONNX
@@ -97,26 +96,31 @@ public final class DemoCommand implements CliCommand {
             throw new CliException(dir + " already holds a run (an earlier demo?): pass --overwrite to replace it, or "
                     + "--out DIR for a new one");
         }
-        EngineSetup.threads(config.threads());
-        try (TrainingSession session = TrainingSession.start(config, out, context.err(), overwrite)) {
-            TrainingSession.Result result = session.run();
-            Summary summary = RunArtifacts.finish(session, result, t0, out);
-            var data = session.data();
-            out.printf(Locale.ROOT, "%n== contrastive4j demo ==%n");
-            out.printf(Locale.ROOT, "data:        %s%n", data.description());
-            out.printf(Locale.ROOT, "trained:     small-cnn + %s, %.0f epochs on %d images (%.0f img/s)%n", summary.get(SummaryField.LOSS),
-                    summary.number(SummaryField.EPOCHS), data.train().size(), summary.number(SummaryField.IMG_PER_S));
-            out.printf(Locale.ROOT, "exported:    %s (parity max abs diff %.2e on a real batch)%n", summary.get(SummaryField.ONNX_PATH),
-                    summary.number(SummaryField.EXPORT_MAX_ABS_DIFF));
-            out.printf(Locale.ROOT, "verified:    ONNX Runtime vs DJL embeddings of all %d images: max abs diff %.2e%n",
-                    data.evalReference().size() + data.evalQuery().size(), summary.number(SummaryField.ONNX_VS_DJL_EMBEDDINGS_MAX_ABS_DIFF));
-            out.printf(Locale.ROOT, "classified:  %d test images by %d-NN with ONNX Runtime: accuracy %.4f "
-                    + "(linear probe %.4f, 1-NN %.4f; chance 0.10)%n", data.evalQuery().size(), config.knnK(),
-                    summary.number(SummaryField.TEST_ACCURACY), summary.number(SummaryField.ONNX_LINEAR_PROBE_ACC), summary.number(SummaryField.ONNX_NN1_ACC));
-            out.printf(Locale.ROOT, "summary:     %s (%.1f s)%n", RunLayout.of(result.runDir()).summary(),
-                    summary.number(SummaryField.SECONDS));
-        }
+        Trainer.TrainedRun run = Trainer.train(config, out, context.err(), overwrite);
+        Summary summary = run.summary();
+        String split = summary.text(SummaryField.EVAL_SPLIT).orElse("test");
+        out.printf(Locale.ROOT, "%n== contrastive4j demo ==%n");
+        out.printf(Locale.ROOT, "data:        %s%n", summary.get(SummaryField.DATASET));
+        out.printf(Locale.ROOT, "trained:     small-cnn + %s, %.0f epochs on %.0f images (%.0f img/s)%n", summary.get(SummaryField.LOSS),
+                summary.number(SummaryField.EPOCHS), summary.number(SummaryField.TRAIN_SIZE), summary.number(SummaryField.IMG_PER_S));
+        out.printf(Locale.ROOT, "exported:    %s (parity max abs diff %.2e, %.2e relative to the output's magnitude)%n",
+                summary.get(SummaryField.ONNX_PATH), summary.number(SummaryField.EXPORT_MAX_ABS_DIFF),
+                summary.number(SummaryField.EXPORT_MAX_SCALED_DIFF));
+        out.printf(Locale.ROOT, "verified:    ONNX Runtime vs DJL embeddings of all %.0f %s and training images: max abs diff "
+                + "%.2e%n", summary.number(SummaryField.TEST_SIZE), split,
+                summary.number(SummaryField.ONNX_VS_DJL_EMBEDDINGS_MAX_ABS_DIFF));
+        out.printf(Locale.ROOT, "classified:  %.0f images of the %s split by %d-NN with ONNX Runtime: accuracy %.4f "
+                + "(raw-pixel baseline %s; linear probe %.4f, 1-NN %.4f%s)%n", summary.number(SummaryField.TEST_SIZE),
+                split, config.knnK(), summary.number(SummaryField.TEST_ACCURACY),
+                summary.has(SummaryField.BASELINE_KNN_ACC) ? String.format(Locale.ROOT, "%.4f",
+                        summary.number(SummaryField.BASELINE_KNN_ACC)) : "skipped",
+                summary.number(SummaryField.ONNX_LINEAR_PROBE_ACC), summary.number(SummaryField.ONNX_NN1_ACC),
+                config.data().startsWith("fashion-mnist") ? "; chance 0.10" : "");
+        out.printf(Locale.ROOT, "deploy:      ./c4j classify --model %s --input IMAGES (the linear probe is its classifier "
+                + "head); ./c4j index/embed use its %s output%n", summary.get(SummaryField.ONNX_PATH),
+                summary.text(SummaryField.SIMILARITY_OUTPUT).orElse("embedding"));
+        out.printf(Locale.ROOT, "summary:     %s (%.1f s)%n", RunLayout.of(run.directory()).summary(),
+                summary.number(SummaryField.SECONDS));
         return 0;
     }
-
 }

@@ -28,6 +28,9 @@ import org.contrastive4j.models.Encoders;
 import org.contrastive4j.models.ModelCheckpoint;
 import org.contrastive4j.models.ModelSpec;
 import org.contrastive4j.models.weights.ResNetWeights;
+import org.contrastive4j.trainer.FinishedRun;
+import org.contrastive4j.trainer.RunArtifacts;
+import org.contrastive4j.trainer.RunEvaluation;
 
 /**
  * {@code c4j export --run DIR | --checkpoint FILE [--out model.onnx] [--outputs embedding,projection] [--tolerance 1e-5]}:
@@ -65,8 +68,10 @@ public final class ExportCommand implements CliCommand {
                 .addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
                         .desc("ONNX file to write (default with --run: DIR/model.onnx)").build())
                 .addOption(Option.builder().longOpt("outputs").hasArg().argName("LIST")
-                        .desc("comma-separated subset of embedding,projection,logits,probabilities (default: embedding, "
-                                + "projection, and logits,probabilities when the model has a classifier)").build())
+                        .desc("comma-separated subset of embedding,projection,logits,probabilities,embedding_centered "
+                                + "(default: embedding, projection, and logits,probabilities when the model has a classifier; "
+                                + "with --run also embedding_centered and, without a classifier, the run's linear probe as "
+                                + "logits,probabilities)").build())
                 .addOption(Option.builder().longOpt("tolerance").hasArg().argName("X")
                         .desc("parity tolerance on max |DJL - ONNX| / max(1, max |DJL|) (default 1e-5)").build())
                 .addOption(Option.builder().longOpt("init-weights").hasArg().argName("FILE")
@@ -141,7 +146,10 @@ public final class ExportCommand implements CliCommand {
         DjlRuntime.engine();
         ExportReport r;
         try (NDManager manager = NDManager.newBaseManager()) {
-            if (fromWeights) {
+            ExportReport fromRun = hasRun ? exportRun(line, Path.of(line.getOptionValue("run")), options, target, out) : null;
+            if (fromRun != null) {
+                r = fromRun;
+            } else if (fromWeights) {
                 r = exportWeights(line, checkpoint, manager, options, target, out);
             } else {
                 ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(checkpoint, manager);
@@ -155,6 +163,35 @@ public final class ExportCommand implements CliCommand {
                         ? Double.parseDouble(line.getOptionValue("tolerance")) : ExportOptions.DEFAULT_TOLERANCE,
                 r.diffByCheck().size(), r.nodeCount(), r.fileBytes(), r.seconds());
         return 0;
+    }
+
+    /**
+     * A run exported as {@code train} exports it: with its data, the final evaluation gives the centred embedding and
+     * the linear probe head. Returns {@code null} (export the checkpoint alone) when {@code --outputs} asks for
+     * neither, or when the run's data cannot be loaded (said on {@code out}).
+     */
+    private static ExportReport exportRun(CommandLine line, Path dir, ExportOptions.Builder options, Path target,
+            PrintStream out) throws Exception {
+        if (line.hasOption("outputs") && ExportOptions.Output.parseList(line.getOptionValue("outputs")).stream()
+                .allMatch(o -> o == ExportOptions.Output.EMBEDDING || o == ExportOptions.Output.PROJECTION)) {
+            return null;
+        }
+        FinishedRun run;
+        try {
+            run = FinishedRun.open(dir);
+        } catch (IOException | IllegalArgumentException e) {
+            out.println("note: the run's data cannot be loaded (" + e.getMessage() + "): exporting the checkpoint without "
+                    + "the linear probe head and embedding_centered, which need it");
+            return null;
+        }
+        try (run) {
+            RunEvaluation.Embedded evaluation = run.evaluation();
+            ExportOptions.Builder o = RunArtifacts.exportOptions(run.block(), run.data(), run.provenance(), evaluation);
+            ExportOptions given = options.build();
+            given.outputs().ifPresent(o::outputs);
+            o.tolerance(given.tolerance());
+            return OnnxExporter.export(run.block(), o.build(), target);
+        }
     }
 
     /** The pretrained backbone with an L2-normalisation-only head, exported with the weights' provenance. */

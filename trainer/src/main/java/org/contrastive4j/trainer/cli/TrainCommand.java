@@ -8,12 +8,12 @@ import org.contrastive4j.core.cli.CliCommand;
 import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.trainer.RunDirectory;
-import org.contrastive4j.trainer.RunArtifacts;
 import org.contrastive4j.trainer.TrainConfig;
+import org.contrastive4j.trainer.Trainer;
 import org.contrastive4j.trainer.TrainOptions;
 import org.contrastive4j.trainer.TrainingSession;
 
-/** {@code ./c4j train}: the offline training command. */
+/** {@code ./c4j train}: the offline training command, a call of {@link Trainer}. */
 public final class TrainCommand implements CliCommand {
 
     @Override
@@ -39,8 +39,7 @@ public final class TrainCommand implements CliCommand {
     @Override
     public int run(CommandLine line, CliContext context) throws Exception {
         PrintStream out = context.out();
-        long t0 = System.nanoTime();
-        TrainingSession session;
+        Trainer.TrainedRun run;
         if (line.hasOption("resume")) {
             if (line.hasOption("overwrite")) {
                 throw new CliException("--resume continues a run and --overwrite replaces one: give one of them");
@@ -48,18 +47,11 @@ public final class TrainCommand implements CliCommand {
             Path dir = Path.of(line.getOptionValue("resume"));
             RunDirectory.precheck(dir, RunDirectory.Use.RESUME);
             TrainConfig config = TrainOptions.resolveResume(line, TrainingSession.storedConfig(dir));
-            EngineSetup.threads(config.threads());
-            session = TrainingSession.resume(dir, config, out, context.err());
+            run = Trainer.resume(dir, config, out, context.err());
         } else {
-            TrainConfig config = TrainOptions.resolve(line);
-            EngineSetup.threads(config.threads());
-            session = TrainingSession.start(config, out, context.err(), line.hasOption("overwrite"));
+            run = Trainer.train(TrainOptions.resolve(line), out, context.err(), line.hasOption("overwrite"));
         }
-        try (session) {
-            TrainingSession.Result result = session.run();
-            RunArtifacts.finish(session, result, t0, out);
-            out.println("run directory: " + result.runDir());
-        }
+        out.println("run directory: " + run.directory());
         return 0;
     }
 }

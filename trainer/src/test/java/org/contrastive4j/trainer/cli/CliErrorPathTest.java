@@ -65,13 +65,23 @@ class CliErrorPathTest {
         assertEquals(0, o.code());
         // The documented command surface (README): every command of the toolkit, whichever module provides it.
         for (String name : List.of("demo", "train", "export", "report", "compare", "embed", "index", "classify", "evaluate",
-                "golden", "bench")) {
+                "serve", "golden", "bench")) {
             assertTrue(o.out().lines().anyMatch(l -> l.startsWith("  " + name + " ")), name + " missing from:\n" + o.out());
         }
         CliRun.Outcome t = run("train", "--help");
         assertEquals(0, t.code());
         assertTrue(t.out().contains("--batch-size") && t.out().contains("256"), t.out());
         assertTrue(t.out().contains("--temperature") && t.out().contains("--tau-min"), "loss flags: " + t.out());
+    }
+
+    @Test
+    void versionPrintsTheToolkitDjlPytorchAndOnnxRuntime() {
+        CliRun.Outcome o = run("--version");
+        assertEquals(0, o.code(), o.err());
+        List<String> lines = o.out().lines().toList();
+        for (String component : List.of("contrastive4j 0.", "djl 0.35.1", "pytorch 2.7.1", "onnxruntime 1.29.0")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(component)), component + " missing from:\n" + o.out());
+        }
     }
 
     /** The real process: exit status and stderr as a user sees them. */
