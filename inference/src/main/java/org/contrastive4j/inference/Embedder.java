@@ -1,14 +1,18 @@
 package org.contrastive4j.inference;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.contrastive4j.core.data.DataSources;
 import org.contrastive4j.core.data.Dataset;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.image.ImageDecoder;
+import org.contrastive4j.core.image.ImageFit;
 import org.contrastive4j.core.knn.ModelFingerprint;
 
 /**
@@ -72,6 +76,16 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
+     * Opens an input shaped for this model — any form {@link DataSources} accepts: an image file, a flat folder, a
+     * glob, a list file, an image-folder tree, IDX, CSV, NPY — without reading it all into memory: image files are
+     * decoded as {@link #embed(Dataset, int, int)} reaches them, and {@link Dataset#id(int)} is each file's path
+     * relative to the input (the row index for tensors).
+     */
+    public Dataset dataset(Path input) throws IOException {
+        return DataSources.open(input, LoadOptions.DEFAULTS.toBuilder().sampleShape(inputShape).build());
+    }
+
+    /**
      * Reads an input (IDX, image folder, CSV, NPY, CIFAR; see {@link DataSources}) shaped for this model: feature
      * rows reshaped and images converted/resized to its per-sample input shape. The values stay raw (e.g. pixels in
      * [0, 1]); {@link #embed(Dataset)} applies the normalisation.
@@ -82,6 +96,27 @@ public final class Embedder implements AutoCloseable {
 
     public Samples read(Path input) throws IOException {
         return read(input, LoadOptions.DEFAULTS);
+    }
+
+    /**
+     * Images already in memory (any size, colour model or bit depth), shaped for this model exactly as the CLI shapes
+     * image files: converted to its channel count, the shorter side resized and centre-cropped to its input size,
+     * pixels scaled to [0, 1]. {@link #embed(Dataset)} and {@link Classifier#classify(Dataset)} then normalise them.
+     *
+     * @throws IllegalArgumentException if the model's input is not an image ([C, H, W] with 1 or 3 channels)
+     */
+    public Samples read(List<BufferedImage> images) {
+        if (inputShape.length != 3 || (inputShape[0] != 1 && inputShape[0] != 3)) {
+            throw new IllegalArgumentException(info.path() + ": model input " + Arrays.toString(inputShape)
+                    + " is not an image ([C, H, W] with 1 or 3 channels)");
+        }
+        int length = runner.sampleLength();
+        float[] values = new float[Math.multiplyExact(images.size(), length)];
+        for (int i = 0; i < images.size(); i++) {
+            ImageFit.toInput(ImageDecoder.toPixels(images.get(i)), inputShape[0], inputShape[1], inputShape[2], values,
+                    i * length);
+        }
+        return new Samples("images", values, inputShape.clone(), null, List.of());
     }
 
     /** Embeds model-ready rows (already normalised, each flattened to the model's per-sample input shape). */

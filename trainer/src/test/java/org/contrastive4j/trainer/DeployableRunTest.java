@@ -58,12 +58,13 @@ class DeployableRunTest {
         String printed = log.toString(StandardCharsets.UTF_8);
 
         // the split, everywhere
-        assertEquals("test", run.evalSplit());
+        String split = "test (t10k-images-idx3-ubyte.gz)"; // the committed subset's test file, named
+        assertEquals(split, run.evalSplit());
         JsonObject config = JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject();
-        assertEquals("test", config.get("eval_split").getAsString());
+        assertEquals(split, config.get("eval_split").getAsString());
         assertEquals("0.2", config.getAsJsonObject("loss_params").get("temperature").getAsString());
         JsonObject report = JsonParser.parseString(Files.readString(runDir.resolve("report/report.json"))).getAsJsonObject();
-        assertEquals("test", report.get("eval_split").getAsString());
+        assertEquals(split, report.get("eval_split").getAsString());
         for (String line : printed.lines().toList()) {
             if (line.contains("5-NN 0.") || line.contains("linear probe 0.")) {
                 assertTrue(line.contains(" on test"), "an accuracy without its split: " + line);
@@ -83,7 +84,7 @@ class DeployableRunTest {
         Samples test = DataSources.load(FashionMnist.subsetDir(), LoadOptions.builder().split("test").build()).head(200);
         try (Embedder e = Embedder.open(model, EmbedderOptions.defaults())) {
             Map<String, String> meta = e.info().metadata();
-            assertEquals("test", meta.get(MetadataKeys.EVAL_SPLIT));
+            assertEquals(split, meta.get(MetadataKeys.EVAL_SPLIT));
             assertEquals("embedding_centered", meta.get(MetadataKeys.DEFAULT_OUTPUT));
             assertEquals("embedding_centered", e.info().outputName());
             assertTrue(meta.get(MetadataKeys.CLASSIFIER_HEAD).contains("linear probe"), meta.get(MetadataKeys.CLASSIFIER_HEAD));
