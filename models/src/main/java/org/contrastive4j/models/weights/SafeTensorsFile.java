@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,7 +72,7 @@ public final class SafeTensorsFile implements WeightFile {
                     + " bytes, shorter than the 8-byte header length");
         }
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, ch, len, 0);
+        WeightFiles.readFully(file, ch, len, 0);
         long headerBytes = len.getLong(0);
         if (headerBytes < 2 || headerBytes > size - 8) {
             throw new WeightsException(file, "not a safetensors (nor torch.save) file: the header length "
@@ -84,7 +83,7 @@ public final class SafeTensorsFile implements WeightFile {
                     + MAX_HEADER_BYTES + "-byte limit");
         }
         ByteBuffer header = ByteBuffer.allocate((int) headerBytes);
-        readFully(file, ch, header, 8);
+        WeightFiles.readFully(file, ch, header, 8);
         header.flip();
         String json;
         try {
@@ -213,17 +212,6 @@ public final class SafeTensorsFile implements WeightFile {
         return r;
     }
 
-    private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position) throws IOException {
-        long pos = position;
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, pos);
-            if (n < 0) {
-                throw new WeightsException(file, "truncated", new EOFException());
-            }
-            pos += n;
-        }
-    }
-
     @Override
     public Path path() {
         return path;
@@ -258,7 +246,7 @@ public final class SafeTensorsFile implements WeightFile {
             throw new WeightsException(path, "tensor '" + name + "' " + t.shapeText() + " is too large to read at once");
         }
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(s.end() - s.begin()));
-        readFully(path, channel, buf, s.begin());
+        WeightFiles.readFully(path, channel, buf, s.begin());
         buf.flip();
         float[] out = new float[(int) t.numel()];
         t.dtype().toFloats(buf, out);

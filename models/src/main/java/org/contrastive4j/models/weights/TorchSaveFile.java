@@ -170,7 +170,7 @@ public final class TorchSaveFile implements WeightFile {
                     throw new WeightsException(file, "storage " + k + " runs past the end of the file (truncated?)");
                 }
                 count.clear();
-                readFully(file, ch, count, pos);
+                WeightFiles.readFully(file, ch, count, pos);
                 long numel = count.getLong(0);
                 if (numel != s.numel()) {
                     throw new WeightsException(file, "storage " + k + " declares " + s.numel() + " elements, its data "
@@ -374,23 +374,12 @@ public final class TorchSaveFile implements WeightFile {
                 throw new WeightsException(path, "tensor '" + name + "': storage entry is truncated", e2);
             }
         } else {
-            readFully(path, channel, buf, legacyOffsets.get(t.storage().key()) + skip);
+            WeightFiles.readFully(path, channel, buf, legacyOffsets.get(t.storage().key()) + skip);
         }
         buf.flip();
         float[] out = new float[(int) numel];
         dtype.toFloats(buf, out);
         return out;
-    }
-
-    private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position) throws IOException {
-        long pos = position;
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, pos);
-            if (n < 0) {
-                throw new WeightsException(file, "truncated", new EOFException());
-            }
-            pos += n;
-        }
     }
 
     @Override
