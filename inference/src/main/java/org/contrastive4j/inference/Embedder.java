@@ -79,10 +79,10 @@ public final class Embedder implements AutoCloseable {
      * Opens an input shaped for this model — any form {@link DataSources} accepts: an image file, a flat folder, a
      * glob, a list file, an image-folder tree, IDX, CSV, NPY — without reading it all into memory: image files are
      * decoded as {@link #embed(Dataset, int, int)} reaches them, and {@link Dataset#id(int)} is each file's path
-     * relative to the input (the row index for tensors).
+     * relative to the input (the row index for tensors). CSV rows are streamed too: read the samples in order.
      */
     public Dataset dataset(Path input) throws IOException {
-        return DataSources.open(input, LoadOptions.DEFAULTS.toBuilder().sampleShape(inputShape).build());
+        return DataSources.open(input, LoadOptions.DEFAULTS.toBuilder().sampleShape(inputShape).sequential(true).build());
     }
 
     /**

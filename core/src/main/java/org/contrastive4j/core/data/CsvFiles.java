@@ -40,41 +40,14 @@ public final class CsvFiles {
     public static Samples read(Path path, String labelColumn, int[] sampleShape) throws IOException {
         try (CsvRows rows = CsvRows.open(path)) {
             CsvRows.Row firstRow = rows.next();
-            if (firstRow == null) {
-                throw new IOException(path + ": empty CSV file (no rows)");
-            }
-            String[] first = firstRow.fields();
-            int columns = first.length;
-            int labelIdx = resolveLabelColumn(path, labelColumn, first);
-            boolean header = isHeader(first, labelIdx, labelColumn);
-            if (labelColumn == null && header) {
-                labelIdx = -1;
-                for (int i = 0; i < first.length; i++) {
-                    if (first[i].trim().equalsIgnoreCase("label")) {
-                        labelIdx = i;
-                    }
-                }
-            }
-            int idIdx = -1;
-            for (int i = 0; header && i < first.length; i++) {
-                if (i != labelIdx && first[i].trim().equalsIgnoreCase("id")) {
-                    idIdx = i;
-                }
-            }
-            int features = columns - (labelIdx >= 0 ? 1 : 0) - (idIdx >= 0 ? 1 : 0);
-            if (features == 0) {
-                throw new IOException(path + ": no feature columns (only label/id columns)");
-            }
-            int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
-            int needed = Shapes.product(shape);
-            if (needed != features) {
-                throw new IOException(path + ": rows have " + features + " feature values but the sample shape "
-                        + Arrays.toString(shape) + " needs " + needed);
-            }
+            Layout layout = layout(path, labelColumn, sampleShape, firstRow);
+            int features = layout.features();
             FloatBuffer values = new FloatBuffer(path, features * 1024);
-            List<String> labels = labelIdx >= 0 ? new ArrayList<>() : null;
-            for (CsvRows.Row row = header ? rows.next() : firstRow; row != null; row = rows.next()) {
-                parseRow(path, row.line(), row.fields(), columns, labelIdx, idIdx, values, labels);
+            List<String> labels = layout.labelIdx() >= 0 ? new ArrayList<>() : null;
+            for (CsvRows.Row row = layout.header() ? rows.next() : firstRow; row != null; row = rows.next()) {
+                values.ensure(features);
+                parseRow(path, row, layout, values.data, values.size, labels);
+                values.size += features;
             }
             int rowCount = values.size / features;
             if (rowCount == 0) {
@@ -82,11 +55,66 @@ public final class CsvFiles {
             }
             float[] data = Arrays.copyOf(values.data, values.size);
             if (labels == null) {
-                return new Samples(path.toString(), data, shape, null, List.of());
+                return new Samples(path.toString(), data, layout.shape(), null, List.of());
             }
             ClassLabels y = ClassLabels.of(labels);
-            return new Samples(path.toString(), data, shape, y.labels(), y.classNames());
+            return new Samples(path.toString(), data, layout.shape(), y.labels(), y.classNames());
         }
+    }
+
+    /**
+     * Opens a CSV/TSV file of feature rows for reading in order without holding it in memory: one pass checks every
+     * row (the same errors as {@link #read}) and keeps only the labels; samples are then parsed again, a window of rows
+     * at a time, as they are read. For consumers that read each sample once, in order (embedding, classification).
+     */
+    public static Dataset stream(Path path, String labelColumn, int[] sampleShape) throws IOException {
+        return CsvStream.open(path, labelColumn, sampleShape, CsvStream.WINDOW_BYTES);
+    }
+
+    /**
+     * Where things are in a file's rows: the column count, the label and id columns (-1 when absent), whether the
+     * first row is a header, and the shape of a sample.
+     */
+    record Layout(int columns, int labelIdx, int idIdx, boolean header, int[] shape) {
+
+        int features() {
+            return Shapes.product(shape);
+        }
+    }
+
+    static Layout layout(Path path, String labelColumn, int[] sampleShape, CsvRows.Row firstRow) throws IOException {
+        if (firstRow == null) {
+            throw new IOException(path + ": empty CSV file (no rows)");
+        }
+        String[] first = firstRow.fields();
+        int columns = first.length;
+        int labelIdx = resolveLabelColumn(path, labelColumn, first);
+        boolean header = isHeader(first, labelIdx, labelColumn);
+        if (labelColumn == null && header) {
+            labelIdx = -1;
+            for (int i = 0; i < first.length; i++) {
+                if (first[i].trim().equalsIgnoreCase("label")) {
+                    labelIdx = i;
+                }
+            }
+        }
+        int idIdx = -1;
+        for (int i = 0; header && i < first.length; i++) {
+            if (i != labelIdx && first[i].trim().equalsIgnoreCase("id")) {
+                idIdx = i;
+            }
+        }
+        int features = columns - (labelIdx >= 0 ? 1 : 0) - (idIdx >= 0 ? 1 : 0);
+        if (features == 0) {
+            throw new IOException(path + ": no feature columns (only label/id columns)");
+        }
+        int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
+        int needed = Shapes.product(shape);
+        if (needed != features) {
+            throw new IOException(path + ": rows have " + features + " feature values but the sample shape "
+                    + Arrays.toString(shape) + " needs " + needed);
+        }
+        return new Layout(columns, labelIdx, idIdx, header, shape);
     }
 
     /** Writes rows (and an optional header) as CSV, atomically. Values use the shortest exact float text. */
@@ -130,13 +158,19 @@ public final class CsvFiles {
         return '"' + field.replace("\"", "\"\"") + '"';
     }
 
-    private static void parseRow(Path path, int lineNo, String[] fields, int columns, int labelIdx, int idIdx,
-                                 FloatBuffer values, List<String> labels) throws IOException {
+    /** Parses one data row's features into {@code dst} at {@code offset} (and its label into {@code labels}). */
+    static void parseRow(Path path, CsvRows.Row row, Layout layout, float[] dst, int offset, List<String> labels)
+            throws IOException {
+        int lineNo = row.line();
+        String[] fields = row.fields();
+        int columns = layout.columns();
+        int labelIdx = layout.labelIdx();
+        int idIdx = layout.idIdx();
+        int k = offset;
         if (fields.length != columns) {
             throw new IOException(path + ": line " + lineNo + ": " + fields.length + " columns, expected " + columns
                     + " (as in the first line)");
         }
-        values.ensure(columns);
         for (int j = 0; j < columns; j++) {
             String f = fields[j].trim();
             if (j == idIdx) {
@@ -146,7 +180,9 @@ public final class CsvFiles {
                 if (f.isEmpty()) {
                     throw new IOException(path + ": line " + lineNo + ": empty label in column " + (j + 1));
                 }
-                labels.add(f);
+                if (labels != null) {
+                    labels.add(f);
+                }
                 continue;
             }
             float v;
@@ -163,7 +199,7 @@ public final class CsvFiles {
             if (Float.isInfinite(v)) {
                 throw new IOException(path + ": line " + lineNo + ": non-finite value '" + f + "' in column " + (j + 1));
             }
-            values.data[values.size++] = v;
+            dst[k++] = v;
         }
     }
 

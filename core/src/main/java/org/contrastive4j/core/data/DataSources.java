@@ -218,6 +218,9 @@ public final class DataSources {
                 requireImageShape(file.toString(), opts);
                 return ImageInputs.manifest(file, opts);
             }
+            if (opts.sequential()) {
+                return CsvFiles.stream(file, opts.labelColumn(), opts.sampleShape());
+            }
             return shape(CsvFiles.read(file, opts.labelColumn(), opts.sampleShape()), opts);
         }
         if (name.endsWith(".npy")) {

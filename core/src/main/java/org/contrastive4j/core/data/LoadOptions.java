@@ -18,9 +18,12 @@ import java.util.Locale;
  * @param skipUnreadable image files: drop files that cannot be decoded (each is decoded once when the dataset is
  *                       opened, and the count is reported) instead of failing on the first, naming it
  * @param cacheBytes image files: the most memory the decoded-sample cache of a dataset may hold (0 = no cache)
+ * @param sequential the consumer reads each sample once, in order (embedding, classification): files that would
+ *                   otherwise be read into memory whole are streamed where the format allows (CSV/TSV feature rows),
+ *                   so memory does not grow with the input
  */
 public record LoadOptions(String split, String labelColumn, int[] sampleShape, int channels, int height, int width,
-                          Path labelsPath, boolean skipUnreadable, long cacheBytes) {
+                          Path labelsPath, boolean skipUnreadable, long cacheBytes, boolean sequential) {
 
     /**
      * The size image files are fitted to when neither the caller (e.g. a model's input shape) nor the options say:
@@ -91,7 +94,8 @@ public record LoadOptions(String split, String labelColumn, int[] sampleShape, i
 
     public Builder toBuilder() {
         return new Builder().split(split).labelColumn(labelColumn).sampleShape(sampleShape).channels(channels)
-                .height(height).width(width).labelsPath(labelsPath).skipUnreadable(skipUnreadable).cacheBytes(cacheBytes);
+                .height(height).width(width).labelsPath(labelsPath).skipUnreadable(skipUnreadable).cacheBytes(cacheBytes)
+                .sequential(sequential);
     }
 
     /** The effective image target (channels, height, width), each 0 when unconstrained. */
@@ -128,6 +132,7 @@ public record LoadOptions(String split, String labelColumn, int[] sampleShape, i
         private Path labelsPath;
         private boolean skipUnreadable;
         private long cacheBytes = DEFAULT_CACHE_BYTES;
+        private boolean sequential;
 
         public Builder split(String v) {
             split = v;
@@ -174,9 +179,14 @@ public record LoadOptions(String split, String labelColumn, int[] sampleShape, i
             return this;
         }
 
+        public Builder sequential(boolean v) {
+            sequential = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(split, labelColumn, sampleShape, channels, height, width, labelsPath, skipUnreadable,
-                    cacheBytes);
+                    cacheBytes, sequential);
         }
     }
 }

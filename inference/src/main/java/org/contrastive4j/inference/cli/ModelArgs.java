@@ -93,7 +93,7 @@ final class ModelArgs {
     static Dataset load(CommandLine line, Embedder embedder, String defaultSplit) throws IOException {
         LoadOptions.Builder b = LoadOptions.builder().split(line.getOptionValue("split", defaultSplit))
                 .labelColumn(line.getOptionValue("label-column")).sampleShape(embedder.info().inputShape())
-                .skipUnreadable(line.hasOption("skip-unreadable"));
+                .skipUnreadable(line.hasOption("skip-unreadable")).sequential(true);
         if (line.hasOption("labels")) {
             b.labelsPath(Path.of(line.getOptionValue("labels")));
         }
