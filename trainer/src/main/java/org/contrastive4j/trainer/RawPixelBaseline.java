@@ -20,12 +20,13 @@ import org.contrastive4j.trainer.data.Normalization;
  *
  * <p>Cost: one exact search of references × queries × input values multiply-adds (2,000 × 1,000 × 784 = 1.6e9 on the
  * Fashion-MNIST subset, well under a second; 60,000 × 10,000 × 784 = 4.7e11 on the full set, about 100 s on two
- * cores), and the references' input values held three times in memory (rows, the index's copy, its blocked kernel).
- * Both are bounded. {@code --baseline auto} (the default) spends at most {@link #WORK_BUDGET} multiply-adds: when the
+ * cores). Memory does not grow with the references: they are read, searched and dropped {@link #CHUNK_BYTES} at a
+ * time (merged neighbour lists give exactly the result of one search); the chosen queries' values are held. Both are
+ * bounded. {@code --baseline auto} (the default) spends at most {@link #WORK_BUDGET} multiply-adds: when the
  * whole query set costs more, an evenly spaced subset of the queries is classified (all references are still
  * searched, exactly), at least {@link #MIN_QUERIES}; when even that does not fit, the baseline is skipped and the
- * summary says why. {@code full} classifies every query whatever it costs; {@code off} skips it. References that
- * would take more than {@link #HEAP_SHARE} of the heap are skipped in every mode (with the reason).
+ * summary says why. {@code full} classifies every query whatever it costs; {@code off} skips it. Values held at once
+ * that would take more than {@link #HEAP_SHARE} of the heap skip it in every mode (with the reason).
  */
 public final class RawPixelBaseline {
 
@@ -33,8 +34,10 @@ public final class RawPixelBaseline {
     public static final double WORK_BUDGET = 1e11;
     /** Fewer queries than this would give a number too noisy to compare with (±1.5 points at 1,000). */
     public static final int MIN_QUERIES = 1000;
-    /** The share of the heap the references' three copies may take. */
+    /** The share of the heap the values held at once may take. */
     static final double HEAP_SHARE = 0.4;
+    /** The references' input values held at once: 32 MiB (x3 with the index's copies). */
+    static final long CHUNK_BYTES = 32L << 20;
     private static final int BATCH = 256;
 
     /** The modes of {@code --baseline}. */
@@ -77,8 +80,21 @@ public final class RawPixelBaseline {
                 new Bounds(WORK_BUDGET, MIN_QUERIES, Runtime.getRuntime().maxMemory()));
     }
 
-    /** The cost bounds: multiply-adds of {@code auto}, the fewest queries worth a number, the heap. */
-    record Bounds(double workBudget, int minQueries, long maxHeap) {}
+    /**
+     * The cost bounds: multiply-adds of {@code auto}, the fewest queries worth a number, the heap, and the references
+     * held at once (they are read, searched and dropped a chunk at a time).
+     */
+    record Bounds(double workBudget, int minQueries, long maxHeap, int referenceChunk) {
+
+        Bounds(double workBudget, int minQueries, long maxHeap) {
+            this(workBudget, minQueries, maxHeap, 0);
+        }
+
+        /** Rows of {@code dim} values per reference chunk: {@link #CHUNK_BYTES} of them unless set, at least 1. */
+        int chunkRows(int dim) {
+            return referenceChunk > 0 ? referenceChunk : (int) Math.max(1, CHUNK_BYTES / ((long) dim * Float.BYTES));
+        }
+    }
 
     static Result compute(Dataset reference, Dataset query, Normalization norm, int k, String mode, String split,
             Bounds bounds) {
@@ -90,12 +106,6 @@ public final class RawPixelBaseline {
         if (mode.equals("off")) {
             return skipped(k, total, "skipped (--baseline off)");
         }
-        double bytes = 3.0 * reference.size() * dim * Float.BYTES;
-        if (bytes > HEAP_SHARE * maxHeap) {
-            return skipped(k, total, String.format(Locale.ROOT, "skipped: the %d references' input values (%d each) would "
-                    + "take %.1f GiB, more than %.0f%% of the %.1f GiB heap (give Java more heap: C4J_JAVA_OPTS=-Xmx16g)",
-                    reference.size(), dim, bytes / (1L << 30), 100 * HEAP_SHARE, maxHeap / (double) (1L << 30)));
-        }
         int n = mode.equals("full") ? total : SearchBudget.queries(reference.size(), dim, total, bounds.workBudget(), 0);
         if (n < Math.min(bounds.minQueries(), total)) {
             return skipped(k, total, String.format(Locale.ROOT, "skipped: %d references x %d values leave room for only %d "
@@ -104,10 +114,33 @@ public final class RawPixelBaseline {
                     bounds.minQueries(),
                     (double) reference.size() * dim * total));
         }
+        int chunk = Math.min(reference.size(), bounds.chunkRows(dim));
+        // The queries' values twice (rows, the search's prepared copy), a chunk of references three times (rows, the
+        // index's copy, its blocked kernel): what is held at once, whatever the number of references.
+        double bytes = (2.0 * n + 3.0 * chunk) * dim * Float.BYTES;
+        if (bytes > HEAP_SHARE * maxHeap) {
+            return skipped(k, total, String.format(Locale.ROOT, "skipped: the input values of %d queries and %d references "
+                    + "(%d each) would take %.1f GiB, more than %.0f%% of the %.1f GiB heap (give Java more heap: "
+                    + "C4J_JAVA_OPTS=-Xmx16g)", n, chunk, dim, bytes / (1L << 30), 100 * HEAP_SHARE,
+                    maxHeap / (double) (1L << 30)));
+        }
         int[] picked = SearchBudget.evenlySpaced(total, n);
         Dataset queries = n == total ? query : query.select(picked);
-        KnnIndex index = KnnIndex.build(inputs(reference, norm), reference.labels(), List.of(), Metric.COSINE);
-        Prediction[] p = index.predict(inputs(queries, norm), Math.min(k, reference.size()), Vote.MAJORITY);
+        float[][] queryRows = inputs(queries, norm);
+        int kk = Math.min(k, reference.size());
+        KnnIndex.Neighbors nn = null;
+        for (int r0 = 0; r0 < reference.size(); r0 += chunk) {
+            int r1 = Math.min(reference.size(), r0 + chunk);
+            int[] rows = new int[r1 - r0];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = r0 + i;
+            }
+            Dataset part = reference.select(rows);
+            KnnIndex index = KnnIndex.build(inputs(part, norm), part.labels(), reference.classNames(), Metric.COSINE);
+            KnnIndex.Neighbors found = index.search(queryRows, kk);
+            nn = nn == null ? found : nn.mergedWith(found, r0, kk);
+        }
+        Prediction[] p = KnnIndex.vote(nn, reference.labels(), reference.classNames(), Vote.MAJORITY);
         int[] refLabels = reference.labels();
         int[] knn = new int[n];
         int[] nn1 = new int[n];

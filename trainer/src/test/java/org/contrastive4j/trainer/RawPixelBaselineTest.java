@@ -119,6 +119,19 @@ class RawPixelBaselineTest {
     }
 
     @Test
+    void referencesReadInChunksGiveTheResultOfOneSearch() {
+        Samples ref = images(121, true, 7);
+        Samples query = images(60, true, 8);
+        double[] want = bruteForce(ref, query, all(60), 5);
+        for (int chunk : new int[] {1, 4, 7, 120, 121}) {
+            RawPixelBaseline.Result r = RawPixelBaseline.compute(ref, query, NORM, 5, "auto", "test",
+                    new RawPixelBaseline.Bounds(1e12, 1, 1L << 40, chunk));
+            assertEquals(want[0], r.knnAcc(), 1e-12, "chunks of " + chunk);
+            assertEquals(want[1], r.nn1Acc(), 1e-12, "chunks of " + chunk);
+        }
+    }
+
+    @Test
     void theCostBoundTakesEvenlySpacedQueriesOrSkipsWithTheReason() {
         Samples ref = images(50, true, 5);
         Samples query = images(40, true, 6);

@@ -180,17 +180,62 @@ public final class KnnIndex {
     }
 
     public Prediction[] predict(float[][] queries, int k, Vote vote) {
-        Neighbors nn = search(queries, k);
-        Prediction[] out = new Prediction[queries.length];
+        return vote(search(queries, k), labels, classNames, vote);
+    }
+
+    /**
+     * Predictions from neighbours found by {@link #search} — also neighbours merged from the searches of several
+     * indexes ({@link Neighbors#mergedWith}) — with {@code labels} and {@code classNames} of the references their
+     * indices point to.
+     */
+    public static Prediction[] vote(Neighbors nn, int[] labels, List<String> classNames, Vote vote) {
+        Prediction[] out = new Prediction[nn.indices().length];
         NeighbourVote voter = new NeighbourVote(labels, classNames, vote);
-        for (int q = 0; q < queries.length; q++) {
-            out[q] = voter.decide(nn.indices[q], nn.distances[q]);
+        for (int q = 0; q < out.length; q++) {
+            out[q] = voter.decide(nn.indices()[q], nn.distances()[q]);
         }
         return out;
     }
 
     /** The k nearest reference indices per query (nearest first; ties go to the lower index) and their distances. */
-    public record Neighbors(int[][] indices, float[][] distances) {}
+    public record Neighbors(int[][] indices, float[][] distances) {
+
+        /**
+         * The {@code k} nearest of these neighbours and {@code later}'s, per query, as one search over both reference
+         * sets would find them: {@code later} searched references that follow these ones, so its indices are shifted
+         * by {@code offset} and a tie goes to these. For searches too large for one index (references read in chunks).
+         */
+        public Neighbors mergedWith(Neighbors later, int offset, int k) {
+            int n = indices.length;
+            if (later.indices.length != n) {
+                throw new IllegalArgumentException("neighbours of " + later.indices.length + " queries cannot merge with "
+                        + n);
+            }
+            int[][] idx = new int[n][];
+            float[][] dist = new float[n][];
+            for (int q = 0; q < n; q++) {
+                int[] ai = indices[q];
+                float[] ad = distances[q];
+                int[] bi = later.indices[q];
+                float[] bd = later.distances[q];
+                int m = Math.min(k, ai.length + bi.length);
+                idx[q] = new int[m];
+                dist[q] = new float[m];
+                int a = 0;
+                int b = 0;
+                for (int j = 0; j < m; j++) {
+                    if (b >= bi.length || (a < ai.length && ad[a] <= bd[b])) {
+                        idx[q][j] = ai[a];
+                        dist[q][j] = ad[a++];
+                    } else {
+                        idx[q][j] = bi[b] + offset;
+                        dist[q][j] = bd[b++];
+                    }
+                }
+            }
+            return new Neighbors(idx, dist);
+        }
+    }
 
     public Neighbors search(float[][] queries, int k) {
         if (k < 1) {

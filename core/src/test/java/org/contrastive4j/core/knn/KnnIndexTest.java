@@ -55,6 +55,48 @@ class KnnIndexTest {
     }
 
     @Test
+    void neighboursMergedFromChunkedSearchesEqualOneSearchTiesIncluded() {
+        Random rnd = new Random(11);
+        float[][] refs = new float[40][6];
+        int[] labels = new int[40];
+        for (int r = 0; r < 40; r++) {
+            for (int d = 0; d < 6; d++) {
+                // Values from a small set, and rows 30-39 copies of rows 0-9: many exact ties across chunks.
+                refs[r][d] = r >= 30 ? refs[r - 30][d] : rnd.nextInt(3) - 1;
+            }
+            refs[r][0] += 0.5f;
+            labels[r] = r % 4;
+        }
+        float[][] queries = new float[15][6];
+        for (float[] q : queries) {
+            for (int d = 0; d < 6; d++) {
+                q[d] = rnd.nextInt(3) - 1;
+            }
+        }
+        List<String> names = List.of("a", "b", "c", "d");
+        for (Metric metric : Metric.values()) {
+            KnnIndex.Neighbors whole = KnnIndex.build(refs, labels, names, metric).search(queries, 5);
+            KnnIndex.Neighbors merged = null;
+            for (int r0 = 0; r0 < 40; r0 += 7) {
+                int r1 = Math.min(40, r0 + 7);
+                KnnIndex part = KnnIndex.build(Arrays.copyOfRange(refs, r0, r1), Arrays.copyOfRange(labels, r0, r1), names,
+                        metric);
+                KnnIndex.Neighbors found = part.search(queries, 5);
+                merged = merged == null ? found : merged.mergedWith(found, r0, 5);
+            }
+            for (int q = 0; q < queries.length; q++) {
+                assertArrayEquals(whole.indices()[q], merged.indices()[q], metric + " query " + q);
+                assertArrayEquals(whole.distances()[q], merged.distances()[q], 1e-6f, metric + " query " + q);
+            }
+            Prediction[] a = KnnIndex.vote(whole, labels, names, Vote.MAJORITY);
+            Prediction[] b = KnnIndex.vote(merged, labels, names, Vote.MAJORITY);
+            for (int q = 0; q < queries.length; q++) {
+                assertEquals(a[q].label(), b[q].label());
+            }
+        }
+    }
+
+    @Test
     void exactSearchMatchesBruteForceAcrossBlocks() {
         // 2,500 references span three reference blocks; 45 queries span several query blocks.
         float[][] refs = randomRows(31, 2500, 24, -1f, 1f);
