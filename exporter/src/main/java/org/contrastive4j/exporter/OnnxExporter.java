@@ -1,6 +1,5 @@
 package org.contrastive4j.exporter;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.gson.Gson;
@@ -197,7 +196,7 @@ public final class OnnxExporter {
     private static void verifyWritten(Path file, Map<String, String> metadata, ModelSpec spec, ParityChecker.Check check,
                                       Map<Output, float[]> reference, double tolerance) throws IOException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-             OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), so)) {
+             OrtSession s = OrtRuntime.environment().createSession(file.toString(), so)) {
             Map<String, String> got = s.getMetadata().getCustomMetadata();
             if (!metadata.equals(got)) {
                 throw new IOException("the written model's metadata differs from what was written: " + got.keySet());

@@ -105,7 +105,7 @@ final class ParityChecker {
             throws IOException {
         Map<String, Double> abs = new LinkedHashMap<>();
         Map<String, Double> scaled = new LinkedHashMap<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment(); // process-wide singleton: not ours to close
+        OrtEnvironment env = OrtRuntime.environment(); // process-wide singleton: not ours to close
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(model.toString(), so)) {
             for (int i = 0; i < checks.size(); i++) {

@@ -1,7 +1,6 @@
 package org.contrastive4j.exporter;
 
 import ai.djl.engine.Engine;
-import ai.onnxruntime.OrtEnvironment;
 import com.google.gson.Gson;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,7 @@ public final class Versions {
         v.put("contrastive4j", contrastive4j());
         v.put("djl", Engine.getDjlVersion());
         v.put("pytorch", DjlRuntime.engine().getVersion());
-        v.put("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
+        v.put("onnxruntime", OrtRuntime.environment().getVersion());
         return new Gson().toJson(v);
     }
 }

@@ -53,7 +53,7 @@ final class OrtSessions {
             throw new NoSuchFileException(model.toString(), null, "model file not found");
         }
         String sha = sha256(model);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         SessionResult opened = createSession(env, model, options);
         try {
             ModelInfo info = describe(model, sha, opened.session, options, opened.device);
@@ -71,7 +71,7 @@ final class OrtSessions {
 
     private static SessionResult createSession(OrtEnvironment env, Path model, EmbedderOptions o) throws IOException {
         DeviceSpec requested = o.device();
-        boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        boolean cudaBuilt = OrtRuntime.providers().contains(OrtProvider.CUDA);
         if (requested.isGpu() && !cudaBuilt) {
             throw new DeviceUnavailableException("device " + requested + " requested, but this ONNX Runtime build has no CUDA "
                     + "execution provider; " + CUDA_HELP, null);

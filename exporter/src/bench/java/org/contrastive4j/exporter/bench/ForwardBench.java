@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.contrastive4j.core.device.NativeInit;
 import org.contrastive4j.exporter.ExportOptions;
 import org.contrastive4j.exporter.ExportReport;
 import org.contrastive4j.exporter.OnnxExporter;
@@ -118,7 +119,7 @@ public class ForwardBench {
         direct = ByteBuffer.allocateDirect(flat.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         direct.put(flat).flip();
 
-        env = OrtEnvironment.getEnvironment();
+        env = NativeInit.onLargeStack("onnxruntime-init", OrtEnvironment::getEnvironment);
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.inference.OrtRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,7 +65,7 @@ public class EmbedderBench {
     public void setUp() throws IOException, OrtException {
         Path model = Path.of(System.getProperty("c4j.bench.model", "target/bench/small-cnn.onnx"));
         embedder = Embedder.open(model, EmbedderOptions.builder().batchSize(256).build());
-        env = OrtEnvironment.getEnvironment();
+        env = OrtRuntime.environment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             bare = env.createSession(model.toString(), so);

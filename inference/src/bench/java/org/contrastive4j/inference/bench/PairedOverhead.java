@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.contrastive4j.core.data.Samples;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
-import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.inference.OrtRuntime;
 
 /**
  * Our API's overhead measured so that machine load cancels out: calls to a bare ORT session and to
@@ -44,7 +45,7 @@ public final class PairedOverhead {
         }
         ready.flip();
         long[] shape = {batch, 1, 28, 28};
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         try (Embedder embedder = Embedder.open(model, EmbedderOptions.builder().intraOpThreads(threads).build());
                 OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -1,0 +1,60 @@
+package org.contrastive4j.core.device;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Runs the first initialisation of a native runtime on a thread with a large stack. ONNX Runtime 1.29.0 crashes the
+ * JVM (SIGSEGV, no error report) when its environment is first created on a thread of the default 1 MiB stack in a
+ * JVM whose command line is longer than about 4 KB — a long {@code -cp} list of jars, as Spark and IDEs build, is
+ * enough. Created once on a 16 MiB thread, the environment then serves every thread.
+ */
+public final class NativeInit {
+
+    /** The initialising thread's stack: 4 MiB was enough in every case tried (up to a 60 KB command line). */
+    public static final long STACK_BYTES = 16L << 20;
+
+    private NativeInit() {}
+
+    /**
+     * {@code init.call()} on a new thread named {@code name} with a {@link #STACK_BYTES} stack, waiting for it; what
+     * it throws is rethrown (checked exceptions wrapped in {@link IllegalStateException}).
+     */
+    public static <T> T onLargeStack(String name, Callable<T> init) {
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = init.call();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, name, STACK_BYTES);
+        t.setDaemon(true);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable e = failure[0];
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e != null) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+}
