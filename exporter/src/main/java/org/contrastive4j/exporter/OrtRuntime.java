@@ -1,6 +1,7 @@
 package org.contrastive4j.exporter;
 
 import ai.onnxruntime.OrtEnvironment;
+import java.util.function.Supplier;
 import org.contrastive4j.core.device.NativeInit;
 
 /**
@@ -10,21 +11,12 @@ import org.contrastive4j.core.device.NativeInit;
  */
 final class OrtRuntime {
 
-    private static volatile OrtEnvironment environment;
+    private static final Supplier<OrtEnvironment> ENVIRONMENT = NativeInit.once("onnxruntime-init",
+            OrtEnvironment::getEnvironment);
 
     private OrtRuntime() {}
 
     static OrtEnvironment environment() {
-        OrtEnvironment e = environment;
-        if (e == null) {
-            synchronized (OrtRuntime.class) {
-                e = environment;
-                if (e == null) {
-                    e = NativeInit.onLargeStack("onnxruntime-init", OrtEnvironment::getEnvironment);
-                    environment = e;
-                }
-            }
-        }
-        return e;
+        return ENVIRONMENT.get();
     }
 }

@@ -3,6 +3,7 @@ package org.contrastive4j.inference;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import java.util.EnumSet;
+import java.util.function.Supplier;
 import org.contrastive4j.core.device.NativeInit;
 
 /**
@@ -12,22 +13,13 @@ import org.contrastive4j.core.device.NativeInit;
  */
 public final class OrtRuntime {
 
-    private static volatile OrtEnvironment environment;
+    private static final Supplier<OrtEnvironment> ENVIRONMENT = NativeInit.once("onnxruntime-init",
+            OrtEnvironment::getEnvironment);
 
     private OrtRuntime() {}
 
     public static OrtEnvironment environment() {
-        OrtEnvironment e = environment;
-        if (e == null) {
-            synchronized (OrtRuntime.class) {
-                e = environment;
-                if (e == null) {
-                    e = NativeInit.onLargeStack("onnxruntime-init", OrtEnvironment::getEnvironment);
-                    environment = e;
-                }
-            }
-        }
-        return e;
+        return ENVIRONMENT.get();
     }
 
     /** The execution providers this ONNX Runtime build has (after starting it as {@link #environment()} does). */

@@ -1,6 +1,7 @@
 package org.contrastive4j.core.device;
 
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Runs the first initialisation of a native runtime on a thread with a large stack. ONNX Runtime 1.29.0 crashes the
@@ -14,6 +15,31 @@ public final class NativeInit {
     public static final long STACK_BYTES = 16L << 20;
 
     private NativeInit() {}
+
+    /**
+     * A supplier of {@code init}'s result, computed by the first {@link Supplier#get()} with
+     * {@link #onLargeStack}, once (thread-safe; a failed start is tried again by the next call).
+     */
+    public static <T> Supplier<T> once(String name, Callable<T> init) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            v = onLargeStack(name, init);
+                            value = v;
+                        }
+                    }
+                }
+                return v;
+            }
+        };
+    }
 
     /**
      * {@code init.call()} on a new thread named {@code name} with a {@link #STACK_BYTES} stack, waiting for it; what
