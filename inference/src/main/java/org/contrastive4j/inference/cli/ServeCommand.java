@@ -173,8 +173,10 @@ public final class ServeCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        // One model call per batch: the embedder's own batch size is the server's.
-        EmbedderOptions options = ModelArgs.embedderOptions(line).toBuilder().batchSize(config.maxBatchSize()).build();
+        // One model call per batch: the embedder's own batch size is the server's. ONNX Runtime's threads do not spin
+        // between batches: the cores they would burn are the ones the HTTP threads need to read the next requests.
+        EmbedderOptions options = ModelArgs.embedderOptions(line).toBuilder().batchSize(config.maxBatchSize())
+                .spinning(false).build();
         Embedder embedder = Embedder.open(model, options);
         try {
             Classifier classifier = line.hasOption("index") || Classifier.hasHead(embedder.info())
