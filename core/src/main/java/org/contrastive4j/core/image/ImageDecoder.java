@@ -3,7 +3,6 @@ package org.contrastive4j.core.image;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -78,12 +77,17 @@ public final class ImageDecoder {
 
     /** Decodes encoded bytes (e.g. a request body or a Spark {@code binaryFile} row); {@code source} names them. */
     public DecodedImage decode(byte[] encoded, String source, int targetHeight, int targetWidth) throws IOException {
-        return decode(new ByteArrayInputStream(encoded), source, targetHeight, targetWidth);
+        return decode(new ByteArrayImageInputStream(encoded), source, targetHeight, targetWidth);
     }
 
     private DecodedImage decode(InputStream in, String source, int targetHeight, int targetWidth) throws IOException {
+        return decode(ImageIO.createImageInputStream(in), source, targetHeight, targetWidth);
+    }
+
+    private DecodedImage decode(ImageInputStream input, String source, int targetHeight, int targetWidth)
+            throws IOException {
         BufferedImage img;
-        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+        try (ImageInputStream stream = input) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
                 throw new IOException(source + ": unreadable image (not a PNG or JPEG file ImageIO can decode)");
