@@ -106,7 +106,7 @@ public final class Embedder implements AutoCloseable {
      * @throws IllegalArgumentException if the model's input is not an image ([C, H, W] with 1 or 3 channels)
      */
     public Samples read(List<BufferedImage> images) {
-        if (inputShape.length != 3 || (inputShape[0] != 1 && inputShape[0] != 3)) {
+        if (!info.takesImages()) {
             throw new IllegalArgumentException(info.path() + ": model input " + Arrays.toString(inputShape)
                     + " is not an image ([C, H, W] with 1 or 3 channels)");
         }

@@ -56,6 +56,11 @@ public record ModelInfo(Path path, String sha256, String inputName, int[] inputS
         return std == null ? null : std.clone();
     }
 
+    /** Whether the model takes images: a {@code [C, H, W]} input with 1 or 3 channels. */
+    public boolean takesImages() {
+        return inputShape.length == 3 && (inputShape[0] == 1 || inputShape[0] == 3);
+    }
+
     public List<String> outputNames() {
         return List.copyOf(outputShapes.keySet());
     }

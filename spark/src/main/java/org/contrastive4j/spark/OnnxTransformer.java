@@ -260,10 +260,9 @@ public abstract class OnnxTransformer<T extends OnnxTransformer<T>> extends Tran
             ShippedFile model = ShippedFile.ship(spark, getModelPath(), "model");
             ModelInfo info = inspect(spark, model);
             InputKind kind = InputKind.of(dataset.schema().apply(getInputCol()).dataType());
-            int[] shape = info.inputShape();
-            if (kind == InputKind.IMAGE_BYTES && (shape.length != 3 || (shape[0] != 1 && shape[0] != 3))) {
+            if (kind == InputKind.IMAGE_BYTES && !info.takesImages()) {
                 throw new IllegalArgumentException(stage() + ": input column '" + getInputCol() + "' holds encoded images, "
-                        + "but the model " + model.source() + " takes samples of shape " + Arrays.toString(shape)
+                        + "but the model " + model.source() + " takes samples of shape " + Arrays.toString(info.inputShape())
                         + ", not images [1 or 3, H, W]");
             }
             return new Plan(model, info, kind, out, spark);

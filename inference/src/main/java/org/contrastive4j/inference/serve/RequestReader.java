@@ -52,9 +52,9 @@ final class RequestReader {
         this.decoder = decoder;
     }
 
-    /** Whether the model takes images: a {@code [C, H, W]} input with 1 or 3 channels. */
+    /** Whether the model takes images ({@link ModelInfo#takesImages()}). */
     boolean takesImages() {
-        return sampleShape.length == 3 && (sampleShape[0] == 1 || sampleShape[0] == 3);
+        return info.takesImages();
     }
 
     /** {@code {"inputs": [[...], ...]}} or {@code {"images": ["<base64>", ...]}}, plus {@code top_k} when allowed. */
