@@ -38,27 +38,47 @@ public final class CsvFiles {
      * @param sampleShape shape to give each row's features (their count must match), or {@code null} for {@code [F]}
      */
     public static Samples read(Path path, String labelColumn, int[] sampleShape) throws IOException {
+        Scan scan = scan(path, labelColumn, sampleShape, true);
+        return new Samples(path.toString(), scan.values(), scan.layout().shape(), scan.labels(), scan.classNames());
+    }
+
+    /**
+     * What one pass over a file's rows found: its layout, the number of data rows, their labels (as class indices and
+     * names; {@code null} and empty when unlabelled) and, when kept, every row's features one after another.
+     */
+    record Scan(Layout layout, int rows, int[] labels, List<String> classNames, float[] values) {}
+
+    /**
+     * Reads and checks every row of {@code path} (each error names the file and line), keeping the labels and, when
+     * {@code keepValues}, the features; otherwise rows are parsed into one row of scratch space and dropped.
+     */
+    static Scan scan(Path path, String labelColumn, int[] sampleShape, boolean keepValues) throws IOException {
         try (CsvRows rows = CsvRows.open(path)) {
             CsvRows.Row firstRow = rows.next();
             Layout layout = layout(path, labelColumn, sampleShape, firstRow);
             int features = layout.features();
-            FloatBuffer values = new FloatBuffer(path, features * 1024);
+            FloatBuffer values = new FloatBuffer(path, keepValues ? features * 1024 : features);
             List<String> labels = layout.labelIdx() >= 0 ? new ArrayList<>() : null;
+            int count = 0;
             for (CsvRows.Row row = layout.header() ? rows.next() : firstRow; row != null; row = rows.next()) {
-                values.ensure(features);
-                parseRow(path, row, layout, values.data, values.size, labels);
-                values.size += features;
+                if (keepValues) {
+                    values.ensure(features);
+                }
+                parseRow(path, row, layout, values.data, keepValues ? values.size : 0, labels);
+                if (keepValues) {
+                    values.size += features;
+                }
+                count = Math.addExact(count, 1);
             }
-            int rowCount = values.size / features;
-            if (rowCount == 0) {
+            if (count == 0) {
                 throw new IOException(path + ": empty CSV file (a header but no data rows)");
             }
-            float[] data = Arrays.copyOf(values.data, values.size);
+            float[] kept = keepValues ? Arrays.copyOf(values.data, values.size) : null;
             if (labels == null) {
-                return new Samples(path.toString(), data, layout.shape(), null, List.of());
+                return new Scan(layout, count, null, List.of(), kept);
             }
             ClassLabels y = ClassLabels.of(labels);
-            return new Samples(path.toString(), data, layout.shape(), y.labels(), y.classNames());
+            return new Scan(layout, count, y.labels(), y.classNames(), kept);
         }
     }
 

@@ -2,7 +2,6 @@ package org.contrastive4j.core.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,25 +41,8 @@ final class CsvStream implements Dataset {
     }
 
     static CsvStream open(Path path, String labelColumn, int[] sampleShape, long windowBytes) throws IOException {
-        try (CsvRows rows = CsvRows.open(path)) {
-            CsvRows.Row first = rows.next();
-            CsvFiles.Layout layout = CsvFiles.layout(path, labelColumn, sampleShape, first);
-            float[] scratch = new float[layout.features()];
-            List<String> rawLabels = layout.labelIdx() >= 0 ? new ArrayList<>() : null;
-            int n = 0;
-            for (CsvRows.Row row = layout.header() ? rows.next() : first; row != null; row = rows.next()) {
-                CsvFiles.parseRow(path, row, layout, scratch, 0, rawLabels);
-                n = Math.addExact(n, 1);
-            }
-            if (n == 0) {
-                throw new IOException(path + ": empty CSV file (a header but no data rows)");
-            }
-            if (rawLabels == null) {
-                return new CsvStream(path, layout, n, null, List.of(), windowBytes);
-            }
-            ClassLabels y = ClassLabels.of(rawLabels);
-            return new CsvStream(path, layout, n, y.labels(), y.classNames(), windowBytes);
-        }
+        CsvFiles.Scan scan = CsvFiles.scan(path, labelColumn, sampleShape, false);
+        return new CsvStream(path, scan.layout(), scan.rows(), scan.labels(), scan.classNames(), windowBytes);
     }
 
     @Override
