@@ -1,6 +1,8 @@
 package org.contrastive4j.core.device;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
 /**
@@ -46,41 +48,32 @@ public final class NativeInit {
      * it throws is rethrown (checked exceptions wrapped in {@link IllegalStateException}).
      */
     public static <T> T onLargeStack(String name, Callable<T> init) {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = init.call();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, name, STACK_BYTES);
+        FutureTask<T> task = new FutureTask<>(init);
+        Thread t = new Thread(null, task, name, STACK_BYTES);
         t.setDaemon(true);
         t.start();
         boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the start cannot be abandoned half-way: wait for it
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(name + ": " + cause.getMessage(), cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable e = failure[0];
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        if (e != null) {
-            throw new IllegalStateException(name + ": " + e.getMessage(), e);
-        }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 }
