@@ -218,7 +218,8 @@ public final class DataSources {
                 requireImageShape(file.toString(), opts);
                 return ImageInputs.manifest(file, opts);
             }
-            if (opts.sequential()) {
+            // Streamed rows are only reshaped: a request to convert or resize images takes the in-memory path.
+            if (opts.sequential() && opts.channels() == 0 && opts.height() == 0 && opts.width() == 0) {
                 return CsvFiles.stream(file, opts.labelColumn(), opts.sampleShape());
             }
             return shape(CsvFiles.read(file, opts.labelColumn(), opts.sampleShape()), opts);
