@@ -29,6 +29,7 @@ import org.contrastive4j.core.cli.CliContext;
 import org.contrastive4j.core.cli.CliException;
 import org.contrastive4j.inference.ModelInfo;
 import org.contrastive4j.spark.KnnClassifier;
+import org.contrastive4j.spark.LeanLocalFileSystem;
 import org.contrastive4j.spark.OnnxEmbedder;
 import org.contrastive4j.spark.OnnxTransformer;
 import org.contrastive4j.spark.RowFailure;
@@ -44,6 +45,15 @@ final class SparkJob {
      */
     static final String IMAGE_OPEN_COST = "65536";
     static final String OPEN_COST = "spark.sql.files.openCostInBytes";
+    /**
+     * Arrays as Parquet's two-level lists ({@code repeated float array}), which every Parquet reader reads (the
+     * format's backward-compatibility rules): Spark's three-level form spends a group per element, and writing it was
+     * the largest Java cost of {@code c4j spark embed} (profiled). Our outputs have no decimals or maps, the other
+     * types this setting changes.
+     */
+    static final String LEGACY_PARQUET = "spark.sql.parquet.writeLegacyFormat";
+    /** SQL settings of the command, unless the user gives their own with --conf. */
+    static final Map<String, String> SQL_DEFAULTS = Map.of(OPEN_COST, IMAGE_OPEN_COST, LEGACY_PARQUET, "true");
     static final String ID = "id";
 
     private SparkJob() {}
@@ -83,10 +93,10 @@ final class SparkJob {
                 conf.put("spark.ui.enabled", "false");
             }
             conf.put("spark.ui.showConsoleProgress", Boolean.toString(System.console() != null));
-            // Local files through Hadoop's raw local file system: the default, checksummed one looks for a '.crc'
-            // sibling of every file it opens, which cost more than reading and decoding a small image (profiled).
-            conf.put("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-            conf.put(OPEN_COST, IMAGE_OPEN_COST);
+            // Local files without checksum siblings and with one stat per file (see LeanLocalFileSystem): Hadoop's
+            // per-file costs were larger than reading and decoding a small image (profiled).
+            conf.put("spark.hadoop.fs.file.impl", LeanLocalFileSystem.class.getName());
+            conf.putAll(SQL_DEFAULTS);
         }
         conf.putAll(user);
         SparkSession.Builder builder = SparkSession.builder().appName("c4j spark " + what);
@@ -95,17 +105,22 @@ final class SparkJob {
         }
         conf.forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
-        boolean ownOpenCost = existing && !spark.conf().contains(OPEN_COST);
-        if (ownOpenCost) {
-            spark.conf().set(OPEN_COST, IMAGE_OPEN_COST);
+        List<String> lent = new ArrayList<>(); // set on a running session for this command only
+        if (existing) {
+            for (Map.Entry<String, String> d : SQL_DEFAULTS.entrySet()) {
+                if (!spark.conf().contains(d.getKey())) {
+                    spark.conf().set(d.getKey(), d.getValue());
+                    lent.add(d.getKey());
+                }
+            }
         }
         try {
             return run(what, line, err, context.out(), spark, classify);
         } finally {
             if (!existing) {
                 spark.stop();
-            } else if (ownOpenCost) {
-                spark.conf().unset(OPEN_COST);
+            } else {
+                lent.forEach(spark.conf()::unset);
             }
         }
     }
@@ -133,9 +148,8 @@ final class SparkJob {
             stage.setDevice(line.getOptionValue("device"));
         }
         ModelInfo info = stage.describeModel(spark);
-        err.printf(Locale.ROOT, "c4j spark %s: %s (%s, sha256 %s) on %s, master %s, %d partitions%n", what, model,
-                Arrays.toString(info.inputShape()), info.sha256().substring(0, 12), input, spark.sparkContext().master(),
-                in.rows().rdd().getNumPartitions());
+        err.printf(Locale.ROOT, "c4j spark %s: %s (%s, sha256 %s) on %s, master %s%n", what, model,
+                Arrays.toString(info.inputShape()), info.sha256().substring(0, 12), input, spark.sparkContext().master());
 
         Dataset<Row> result = stage.transform(in.rows());
         List<Column> cols = new ArrayList<>();
@@ -195,8 +209,10 @@ final class SparkJob {
             long bad = written.filter(functions.col(stage.getErrorCol()).isNotNull()).count();
             errors = String.format(Locale.ROOT, ", %d with errors in column '%s'", bad, stage.getErrorCol());
         }
-        out.printf(Locale.ROOT, "%s %d rows%s in %.1f s (%.0f rows/s) -> %s%n", classify ? "classified" : "embedded", rows,
-                errors, seconds, rows / seconds, output);
+        // One part file per non-empty partition: the job's parallelism, read from the output instead of planning the
+        // input twice (which took seconds on a large folder).
+        out.printf(Locale.ROOT, "%s %d rows%s in %.1f s (%.0f rows/s, %d part files) -> %s%n",
+                classify ? "classified" : "embedded", rows, errors, seconds, rows / seconds, written.inputFiles().length, output);
         return 0;
     }
 
