@@ -220,6 +220,11 @@ final class SparkJob {
     record Input(Dataset<Row> rows, String featureCol) {}
 
     private static Input read(SparkSession spark, CommandLine line, String input, Configuration hadoop) throws IOException {
+        Path in = new Path(input);
+        if (!input.matches(".*[*?\\[{].*") && !in.getFileSystem(hadoop).exists(in)) {
+            // before Spark's reader, which logs a warning with a stack trace first
+            throw new CliException(input + ": no such file or directory");
+        }
         String format = line.getOptionValue("format");
         if (format == null) {
             format = input.toLowerCase(Locale.ROOT).endsWith(".parquet") || holdsParquet(input, hadoop) ? "parquet" : "images";

@@ -209,5 +209,10 @@ class SparkCommandTest {
         assertTrue(c4j("spark", "embed", "--conf", "spark.executor.memory=2g", "--model", model.toString(), "--input",
                 pngs.toString(), "--output", dir.resolve("m.parquet").toString()).err()
                 .contains("--conf spark.executor.memory: this JVM already runs a Spark session"));
+        String missing = dir.resolve("no-such-folder").toString();
+        Result r = c4j("spark", "embed", "--model", model.toString(), "--input", missing, "--output",
+                dir.resolve("n.parquet").toString());
+        assertEquals("c4j spark: " + missing + ": no such file or directory", r.err().strip());
+        assertFalse(Files.exists(dir.resolve("n.parquet")));
     }
 }
