@@ -1,14 +1,18 @@
 package org.contrastive4j.core.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -30,6 +34,11 @@ public final class ImageDecoder {
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     /** System property that overrides {@link #DEFAULT_MAX_PIXELS} for every decoder built with {@link #defaults()}. */
     public static final String MAX_PIXELS_PROPERTY = "c4j.image.maxPixels";
+
+    /** This thread's decoded-without-error readers, by format (see {@link #reader}). */
+    private static final ThreadLocal<Map<String, ImageReader>> READERS = ThreadLocal.withInitial(HashMap::new);
+    /** The reader providers whose readers are kept, by the format {@link #sniff} names. */
+    private static final Map<Class<?>, String> FORMATS = providers();
 
     static {
         // ImageIO otherwise writes a temporary file for every image it decodes from a stream: slow, and it fails
@@ -88,11 +97,11 @@ public final class ImageDecoder {
             throws IOException {
         BufferedImage img;
         try (ImageInputStream stream = input) {
-            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
-            if (readers == null || !readers.hasNext()) {
+            ImageReader reader = stream == null ? null : reader(stream);
+            if (reader == null) {
                 throw new IOException(source + ": unreadable image (not a PNG or JPEG file ImageIO can decode)");
             }
-            ImageReader reader = readers.next();
+            boolean reusable = false;
             try {
                 reader.setInput(stream, true, true);
                 int w = reader.getWidth(0);
@@ -107,8 +116,9 @@ public final class ImageDecoder {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
                 img = reader.read(0, param);
+                reusable = true;
             } finally {
-                reader.dispose();
+                release(reader, reusable);
             }
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ":")) {
@@ -124,6 +134,72 @@ public final class ImageDecoder {
         return toPixels(img);
     }
 
+    /**
+     * This thread's reader for the stream's format. Finding one through ImageIO's service registry asks every
+     * installed reader whether it can decode the stream, which cost more than decoding a small PNG (profiled), so the
+     * reader found for a format is kept per thread (readers are not thread-safe) and {@link ImageReader#reset reset}
+     * between images; a reader whose decode failed is disposed of, not kept.
+     */
+    private static ImageReader reader(ImageInputStream stream) throws IOException {
+        Map<String, ImageReader> mine = READERS.get();
+        String format = sniff(stream);
+        ImageReader cached = format == null ? null : mine.remove(format);
+        if (cached != null) {
+            return cached;
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+        return readers.hasNext() ? readers.next() : null;
+    }
+
+    private static void release(ImageReader reader, boolean reusable) {
+        String format = null;
+        try {
+            format = reader.getOriginatingProvider() == null ? null : FORMATS.get(reader.getOriginatingProvider().getClass());
+        } catch (RuntimeException e) {
+            reusable = false;
+        }
+        if (reusable && format != null) {
+            reader.reset();
+            READERS.get().putIfAbsent(format, reader);
+        } else {
+            reader.dispose();
+        }
+    }
+
+    /** PNG or JPEG from the first bytes (the stream is left where it was), else {@code null}. */
+    private static String sniff(ImageInputStream stream) throws IOException {
+        byte[] head = new byte[4];
+        stream.mark();
+        int n;
+        try {
+            n = stream.read(head);
+        } finally {
+            stream.reset();
+        }
+        if (n == 4 && (head[0] & 0xFF) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
+            return "png";
+        }
+        if (n >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF) {
+            return "jpeg";
+        }
+        return null;
+    }
+
+    private static Map<Class<?>, String> providers() {
+        Map<Class<?>, String> m = new HashMap<>();
+        for (String f : new String[] {"png", "jpeg"}) {
+            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f);
+            if (it.hasNext()) {
+                ImageReader r = it.next();
+                if (r.getOriginatingProvider() != null) {
+                    m.put(r.getOriginatingProvider().getClass(), f);
+                }
+                r.dispose();
+            }
+        }
+        return Map.copyOf(m);
+    }
+
     /** The subsampling step that keeps the decoded image at least twice the target in both dimensions. */
     static int subsampling(int h, int w, int targetHeight, int targetWidth) {
         if (targetHeight < 1 || targetWidth < 1) {
@@ -131,6 +207,21 @@ public final class ImageDecoder {
         }
         int step = Math.min(h / (2 * targetHeight), w / (2 * targetWidth));
         return Math.max(1, step);
+    }
+
+    /**
+     * The samples of a one-band 8-bit raster when they lie in its buffer row after row with nothing in between (what
+     * ImageIO decodes a gray PNG or JPEG to), else {@code null}: reading them there skips a copy through int samples.
+     */
+    private static byte[] packedBytes(Raster raster, int w, int h) {
+        if (raster.getNumBands() != 1 || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+                || !(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                || buffer.getOffset() != 0 || !(raster.getSampleModel() instanceof ComponentSampleModel model)
+                || model.getPixelStride() != 1 || model.getScanlineStride() != w || model.getBandOffsets()[0] != 0
+                || buffer.getSize() < w * h) {
+            return null;
+        }
+        return buffer.getData();
     }
 
     /** Converts a decoded image to [C, H, W] floats: gray stays one channel (its stored level, no colour management). */
@@ -145,10 +236,17 @@ public final class ImageDecoder {
             // Read the stored gray level directly: getRGB would push it through a colour-space conversion and shift it.
             int bits = img.getColorModel().getComponentSize(0);
             float max = (float) ((1L << bits) - 1);
-            int[] s = raster.getSamples(0, 0, w, h, 0, (int[]) null);
             float[] px = new float[h * w];
-            for (int i = 0; i < px.length; i++) {
-                px[i] = s[i] / max;
+            byte[] packed = bits == 8 ? packedBytes(raster, w, h) : null;
+            if (packed != null) {
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = (packed[i] & 0xFF) / max;
+                }
+            } else {
+                int[] s = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = s[i] / max;
+                }
             }
             return new DecodedImage(1, h, w, px);
         }
