@@ -29,7 +29,9 @@ export C4J_NO_BUILD=1
 # of the images, so that no timed run pays for writing it (C4J_CDS=off in the environment measures without it).
 WARM=$OUT/warm-up-png
 if [ ! -d "$WARM" ]; then
-  mkdir -p "$WARM.tmp" && find "$IMAGES" -name '*.png' -print0 | head -z -n 200 | xargs -0 cp -t "$WARM.tmp" && mv "$WARM.tmp" "$WARM"
+  mkdir -p "$WARM.tmp"
+  (set +o pipefail; find "$IMAGES" -name '*.png' -print0 | head -z -n 200 | xargs -0 cp -t "$WARM.tmp") # find ends on SIGPIPE
+  mv "$WARM.tmp" "$WARM"
 fi
 rm -rf "$OUT/warm-up.parquet"
 ./c4j spark embed --master 'local[2]' --model "$MODEL" --input "$WARM" --output "$OUT/warm-up.parquet" > "$OUT/warm-up.log" 2>&1 \
