@@ -135,14 +135,11 @@ final class Responses {
                     w.value(d);
                 }
                 w.endArray();
-                w.name("data").beginArray();
+                StringBuilder data = new StringBuilder(16 * len * out.length + 2).append('[');
                 for (int i = 0; i < out.length; i++) {
-                    float[] row = (float[]) out[i];
-                    for (int j = 0; j < row.length; j++) {
-                        w.jsonValue(finite(row[j], name, i));
-                    }
+                    appendFinite(data, (float[]) out[i], name, i, i > 0);
                 }
-                w.endArray();
+                w.name("data").jsonValue(data.append(']').toString());
                 w.endObject();
             }
             w.endArray();
@@ -281,19 +278,25 @@ final class Responses {
         w.endArray();
     }
 
+    /** One row as a JSON array, written as one raw value instead of number by number through the JSON writer. */
     private static void floats(JsonWriter w, float[] row, String output, int i) throws IOException {
-        w.beginArray();
-        for (float f : row) {
-            w.jsonValue(finite(f, output, i));
-        }
-        w.endArray();
+        StringBuilder sb = new StringBuilder(16 * row.length + 2).append('[');
+        appendFinite(sb, row, output, i, false);
+        w.jsonValue(sb.append(']').toString());
     }
 
-    private static String finite(float f, String output, int row) {
-        if (!Float.isFinite(f)) {
-            throw new IllegalStateException("the model's output '" + output + "' is " + f + " for row " + row);
+    /** Appends {@code row}'s values comma-separated (after a comma when {@code more}); they must be finite. */
+    private static void appendFinite(StringBuilder sb, float[] row, String output, int i, boolean more) {
+        for (int j = 0; j < row.length; j++) {
+            float f = row[j];
+            if (!Float.isFinite(f)) {
+                throw new IllegalStateException("the model's output '" + output + "' is " + f + " for row " + i);
+            }
+            if (more || j > 0) {
+                sb.append(',');
+            }
+            sb.append(f);
         }
-        return Float.toString(f);
     }
 
     private static String number(float f) {
