@@ -283,6 +283,7 @@ final class ApiHandler extends Handler.Abstract {
             if (body.length > max) {
                 throw ApiException.tooLarge("the request body is over the limit of " + max + " bytes (--max-body-bytes)");
             }
+            x.bodyRead = true;
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
@@ -316,6 +317,8 @@ final class ApiHandler extends Handler.Abstract {
         String allow;
         int rows;
         volatile boolean closeAfter;
+        /** Whether the whole request body was read (an answer given without reading it closes the connection). */
+        boolean bodyRead;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -376,7 +379,11 @@ final class ApiHandler extends Handler.Abstract {
             if (allow != null) {
                 h.put(HttpHeader.ALLOW, allow);
             }
-            if (closeAfter) {
+            // A body left unread (a 401, 404 or 413 answered before reading it) may still be arriving: the connection
+            // cannot carry another request, and saying so keeps a client from sending its next request into a closing
+            // connection (the JDK's HttpClient then fails with "header parser received no bytes").
+            boolean unreadBody = !bodyRead && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+            if (closeAfter || unreadBody) {
                 h.put(HttpHeader.CONNECTION, "close");
             }
             finish(status, bytes.length); // before the write: once the client has its answer, the metrics count it

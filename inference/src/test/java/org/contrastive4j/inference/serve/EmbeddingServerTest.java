@@ -446,6 +446,8 @@ class EmbeddingServerTest {
             assertEquals(401, none.status());
             assertEquals("Bearer", none.response().headers().firstValue("www-authenticate").orElse(""));
             assertEquals("missing or wrong API key: send 'Authorization: Bearer <key>'", none.error());
+            // answered without reading the body: the connection says it closes, so the client does not reuse it
+            assertEquals("close", none.response().headers().firstValue("connection").orElse(""));
             for (String path : List.of("/metrics", "/info", "/v2/models/toolkit", "/v2")) {
                 assertEquals(401, f.get(path).status(), path);
             }
