@@ -157,7 +157,8 @@ public class LeanLocalFileSystem extends RawLocalFileSystem {
                 return;
             }
             try {
-                PosixFileAttributes p = Files.readAttributes(new File(getPath().toUri()).toPath(), PosixFileAttributes.class);
+                PosixFileAttributes p = Files.readAttributes(new File(getPath().toUri().getPath()).toPath(),
+                        PosixFileAttributes.class);
                 setPermission(new FsPermission((short) mode(p.permissions())));
                 setOwner(p.owner().getName());
                 setGroup(p.group().getName());
