@@ -1,5 +1,6 @@
 package org.contrastive4j.spark.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -221,7 +222,7 @@ final class SparkJob {
 
     private static Input read(SparkSession spark, CommandLine line, String input, Configuration hadoop) throws IOException {
         Path in = new Path(input);
-        if (!input.matches(".*[*?\\[{].*") && !in.getFileSystem(hadoop).exists(in)) {
+        if (!isGlob(input) && !in.getFileSystem(hadoop).exists(in)) {
             // before Spark's reader, which logs a warning with a stack trace first
             throw new CliException(input + ": no such file or directory");
         }
@@ -235,6 +236,11 @@ final class SparkJob {
                     if (line.hasOption(o)) {
                         throw new CliException("--" + o + " applies to Parquet input (images are read with their path as id)");
                     }
+                }
+                Path p = new Path(input);
+                FileSystem fs = p.getFileSystem(hadoop);
+                if (fs.getUri().getScheme().equals("file") && !isGlob(input) && fs.getFileStatus(p).isDirectory()) {
+                    return new Input(LocalImages.read(spark, new File(fs.makeQualified(p).toUri().getPath())), "content");
                 }
                 Dataset<Row> images = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_GLOB)
                         .option("recursiveFileLookup", "true").load(input);
@@ -256,6 +262,10 @@ final class SparkJob {
             }
             default -> throw new CliException("--format must be images or parquet, got '" + format + "'");
         }
+    }
+
+    private static boolean isGlob(String path) {
+        return path.matches(".*[*?\\[{].*");
     }
 
     private static boolean holdsParquet(String input, Configuration hadoop) throws IOException {
