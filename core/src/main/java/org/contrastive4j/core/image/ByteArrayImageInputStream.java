@@ -53,7 +53,7 @@ final class ByteArrayImageInputStream extends ImageInputStreamImpl {
      * collection); HotSpot skips that for a class whose own finalizer is empty. It was 7 % of a Spark task's Java time.
      */
     @Override
-    @SuppressWarnings({"deprecation", "removal", "checkstyle:NoFinalizer"})
+    @SuppressWarnings({"deprecation", "removal"})
     protected void finalize() {
         // empty on purpose: see above
     }
