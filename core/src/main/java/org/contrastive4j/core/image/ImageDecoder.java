@@ -35,10 +35,8 @@ public final class ImageDecoder {
     /** System property that overrides {@link #DEFAULT_MAX_PIXELS} for every decoder built with {@link #defaults()}. */
     public static final String MAX_PIXELS_PROPERTY = "c4j.image.maxPixels";
 
-    /** This thread's decoded-without-error readers, by format (see {@link #reader}). */
+    /** This thread's decoded-without-error readers, by the format {@link #sniff} names (see {@link #reader}). */
     private static final ThreadLocal<Map<String, ImageReader>> READERS = ThreadLocal.withInitial(HashMap::new);
-    /** The reader providers whose readers are kept, by the format {@link #sniff} names. */
-    private static final Map<Class<?>, String> FORMATS = providers();
 
     static {
         // ImageIO otherwise writes a temporary file for every image it decodes from a stream: slow, and it fails
@@ -97,7 +95,8 @@ public final class ImageDecoder {
             throws IOException {
         BufferedImage img;
         try (ImageInputStream stream = input) {
-            ImageReader reader = stream == null ? null : reader(stream);
+            String format = stream == null ? null : sniff(stream);
+            ImageReader reader = stream == null ? null : reader(stream, format);
             if (reader == null) {
                 throw new IOException(source + ": unreadable image (not a PNG or JPEG file ImageIO can decode)");
             }
@@ -118,7 +117,7 @@ public final class ImageDecoder {
                 img = reader.read(0, param);
                 reusable = true;
             } finally {
-                release(reader, reusable);
+                release(reader, reusable ? format : null);
             }
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ":")) {
@@ -138,12 +137,11 @@ public final class ImageDecoder {
      * This thread's reader for the stream's format. Finding one through ImageIO's service registry asks every
      * installed reader whether it can decode the stream, which cost more than decoding a small PNG (profiled), so the
      * reader found for a format is kept per thread (readers are not thread-safe) and {@link ImageReader#reset reset}
-     * between images; a reader whose decode failed is disposed of, not kept.
+     * between images; a reader whose decode failed is disposed of, not kept. The reader kept for a format is the one
+     * ImageIO chose for a stream of that format, so it is the one ImageIO would choose again.
      */
-    private static ImageReader reader(ImageInputStream stream) throws IOException {
-        Map<String, ImageReader> mine = READERS.get();
-        String format = sniff(stream);
-        ImageReader cached = format == null ? null : mine.remove(format);
+    private static ImageReader reader(ImageInputStream stream, String format) throws IOException {
+        ImageReader cached = format == null ? null : READERS.get().remove(format);
         if (cached != null) {
             return cached;
         }
@@ -151,14 +149,9 @@ public final class ImageDecoder {
         return readers.hasNext() ? readers.next() : null;
     }
 
-    private static void release(ImageReader reader, boolean reusable) {
-        String format = null;
-        try {
-            format = reader.getOriginatingProvider() == null ? null : FORMATS.get(reader.getOriginatingProvider().getClass());
-        } catch (RuntimeException e) {
-            reusable = false;
-        }
-        if (reusable && format != null) {
+    /** Keeps {@code reader} as this thread's reader for {@code format}, or disposes of it when that is null. */
+    private static void release(ImageReader reader, String format) {
+        if (format != null) {
             reader.reset();
             READERS.get().putIfAbsent(format, reader);
         } else {
@@ -183,21 +176,6 @@ public final class ImageDecoder {
             return "jpeg";
         }
         return null;
-    }
-
-    private static Map<Class<?>, String> providers() {
-        Map<Class<?>, String> m = new HashMap<>();
-        for (String f : new String[] {"png", "jpeg"}) {
-            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f);
-            if (it.hasNext()) {
-                ImageReader r = it.next();
-                if (r.getOriginatingProvider() != null) {
-                    m.put(r.getOriginatingProvider().getClass(), f);
-                }
-                r.dispose();
-            }
-        }
-        return Map.copyOf(m);
     }
 
     /** The subsampling step that keeps the decoded image at least twice the target in both dimensions. */

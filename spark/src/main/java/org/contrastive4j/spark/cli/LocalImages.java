@@ -15,7 +15,6 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -39,7 +38,8 @@ final class LocalImages {
     static final int FILES_PER_PARTITION = 2048;
     /** The largest Java array. */
     private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
-    private static final Set<String> EXTENSIONS = Set.of("png", "PNG", "jpg", "JPG", "jpeg", "JPEG");
+    /** The file name extensions of the images input, as they are matched: case by case, as Hadoop's glob does. */
+    static final List<String> EXTENSIONS = List.of("png", "PNG", "jpg", "JPG", "jpeg", "JPEG");
     static final StructType SCHEMA = new StructType().add(SparkJob.ID, DataTypes.StringType, false)
             .add("content", DataTypes.BinaryType, true);
 

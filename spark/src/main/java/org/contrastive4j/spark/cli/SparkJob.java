@@ -39,7 +39,7 @@ import org.contrastive4j.spark.RowFailure;
 final class SparkJob {
 
     /** Image files the images input reads (Hadoop glob syntax, matched against file names). */
-    static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
+    static final String IMAGE_GLOB = "*.{" + String.join(",", LocalImages.EXTENSIONS) + "}";
     /**
      * Images are small files: Spark's default cost of opening one (4 MB) packs only ~32 per partition, far below a
      * useful batch, and makes thousands of tasks; 64 KB packs ~2,000 per partition.
@@ -222,7 +222,8 @@ final class SparkJob {
 
     private static Input read(SparkSession spark, CommandLine line, String input, Configuration hadoop) throws IOException {
         Path in = new Path(input);
-        if (!isGlob(input) && !in.getFileSystem(hadoop).exists(in)) {
+        FileSystem fs = in.getFileSystem(hadoop);
+        if (!isGlob(input) && !fs.exists(in)) {
             // before Spark's reader, which logs a warning with a stack trace first
             throw new CliException(input + ": no such file or directory");
         }
@@ -237,10 +238,8 @@ final class SparkJob {
                         throw new CliException("--" + o + " applies to Parquet input (images are read with their path as id)");
                     }
                 }
-                Path p = new Path(input);
-                FileSystem fs = p.getFileSystem(hadoop);
-                if (fs.getUri().getScheme().equals("file") && !isGlob(input) && fs.getFileStatus(p).isDirectory()) {
-                    return new Input(LocalImages.read(spark, new File(fs.makeQualified(p).toUri().getPath())), "content");
+                if (fs.getUri().getScheme().equals("file") && !isGlob(input) && fs.getFileStatus(in).isDirectory()) {
+                    return new Input(LocalImages.read(spark, new File(fs.makeQualified(in).toUri().getPath())), "content");
                 }
                 Dataset<Row> images = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_GLOB)
                         .option("recursiveFileLookup", "true").load(input);
