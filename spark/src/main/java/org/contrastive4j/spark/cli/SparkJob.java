@@ -19,6 +19,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -100,6 +101,9 @@ final class SparkJob {
             conf.putAll(SQL_DEFAULTS);
         }
         conf.putAll(user);
+        String format = line.getOptionValue("format");
+        LocalImages.Listing early = format == null || format.equals("images")
+                ? LocalImages.listEarly(line.getOptionValue("input")) : null;
         SparkSession.Builder builder = SparkSession.builder().appName("c4j spark " + what);
         if (master != null) {
             builder.master(master);
@@ -116,7 +120,7 @@ final class SparkJob {
             }
         }
         try {
-            return run(what, line, err, context.out(), spark, classify);
+            return run(what, line, err, context.out(), spark, classify, early);
         } finally {
             if (!existing) {
                 spark.stop();
@@ -127,7 +131,7 @@ final class SparkJob {
     }
 
     private static int run(String what, CommandLine line, PrintStream err, PrintStream out, SparkSession spark,
-            boolean classify) throws Exception {
+            boolean classify, LocalImages.Listing early) throws Exception {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         String input = line.getOptionValue("input");
         String output = line.getOptionValue("output");
@@ -136,7 +140,7 @@ final class SparkJob {
         checkOutput(output, line.hasOption("overwrite"), hadoop, input, model, line.getOptionValue("index"));
 
         long t0 = System.nanoTime();
-        Input in = read(spark, line, input, hadoop);
+        Input in = read(spark, line, input, hadoop, early);
         OnnxTransformer<?> stage = classify ? classifier(line) : embedder(line);
         stage.setModelPath(model).setInputCol(in.featureCol()).setIdCol(ID);
         if (line.hasOption("mode")) {
@@ -182,7 +186,15 @@ final class SparkJob {
         if (stage.getMode().equals(OnnxTransformer.PERMISSIVE)) {
             cols.add(functions.col(stage.getErrorCol()));
         }
-        DataFrameWriter<Row> writer = result.select(cols.toArray(new Column[0])).write()
+        // Rows (and rows with errors) are counted as they are written, instead of reading the output back afterwards.
+        Observation written = new Observation();
+        boolean permissive = stage.getMode().equals(OnnxTransformer.PERMISSIVE);
+        Column rowCount = functions.count(functions.lit(1)).as("rows");
+        Dataset<Row> selected = permissive
+                ? result.select(cols.toArray(new Column[0])).observe(written, rowCount,
+                        functions.count(functions.col(stage.getErrorCol())).as("errors"))
+                : result.select(cols.toArray(new Column[0])).observe(written, rowCount);
+        DataFrameWriter<Row> writer = selected.write()
                 .mode(line.hasOption("overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format);
         if (format.equals("csv")) {
             writer = writer.option("header", "true");
@@ -203,24 +215,31 @@ final class SparkJob {
             throw oneLine(e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Dataset<Row> written = spark.read().format(format).option("header", "true").load(output);
-        long rows = written.count();
+        Map<String, Object> counts = written.getAsJava();
+        long rows = ((Number) counts.get("rows")).longValue();
         String errors = "";
-        if (stage.getMode().equals(OnnxTransformer.PERMISSIVE)) {
-            long bad = written.filter(functions.col(stage.getErrorCol()).isNotNull()).count();
-            errors = String.format(Locale.ROOT, ", %d with errors in column '%s'", bad, stage.getErrorCol());
+        if (permissive) {
+            errors = String.format(Locale.ROOT, ", %d with errors in column '%s'", ((Number) counts.get("errors")).longValue(),
+                    stage.getErrorCol());
         }
         // One part file per non-empty partition: the job's parallelism, read from the output instead of planning the
         // input twice (which took seconds on a large folder).
         out.printf(Locale.ROOT, "%s %d rows%s in %.1f s (%.0f rows/s, %d part files) -> %s%n",
-                classify ? "classified" : "embedded", rows, errors, seconds, rows / seconds, written.inputFiles().length, output);
+                classify ? "classified" : "embedded", rows, errors, seconds, rows / seconds, partFiles(output, hadoop), output);
         return 0;
+    }
+
+    /** The part files of a written output folder (Spark's committers name them part-NNNNN...). */
+    private static int partFiles(String output, Configuration hadoop) throws IOException {
+        Path p = new Path(output);
+        return p.getFileSystem(hadoop).listStatus(p, f -> f.getName().startsWith("part-")).length;
     }
 
     /** The input rows with an {@link #ID} column, and the column holding the samples. */
     record Input(Dataset<Row> rows, String featureCol) {}
 
-    private static Input read(SparkSession spark, CommandLine line, String input, Configuration hadoop) throws IOException {
+    private static Input read(SparkSession spark, CommandLine line, String input, Configuration hadoop,
+            LocalImages.Listing early) throws IOException {
         Path in = new Path(input);
         FileSystem fs = in.getFileSystem(hadoop);
         if (!isGlob(input) && !fs.exists(in)) {
@@ -239,7 +258,8 @@ final class SparkJob {
                     }
                 }
                 if (fs.getUri().getScheme().equals("file") && !isGlob(input) && fs.getFileStatus(in).isDirectory()) {
-                    return new Input(LocalImages.read(spark, new File(fs.makeQualified(in).toUri().getPath())), "content");
+                    return new Input(LocalImages.read(spark, new File(fs.makeQualified(in).toUri().getPath()), early),
+                            "content");
                 }
                 Dataset<Row> images = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_GLOB)
                         .option("recursiveFileLookup", "true").load(input);
@@ -263,7 +283,7 @@ final class SparkJob {
         }
     }
 
-    private static boolean isGlob(String path) {
+    static boolean isGlob(String path) {
         return path.matches(".*[*?\\[{].*");
     }
 

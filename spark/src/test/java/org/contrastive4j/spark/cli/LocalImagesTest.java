@@ -51,4 +51,36 @@ class LocalImagesTest {
         Files.createSymbolicLink(dir.resolve("sub/deeper/loop"), dir.resolve("sub"));
         assertEquals(List.of("file:" + dir.resolve("sub/deeper/x.png").toAbsolutePath()), LocalImages.list(dir));
     }
+
+    @Test
+    void partitionsComeInWholeWavesOfTheSlots() {
+        // 70,000 files on 2 slots: 18 waves of 2 tasks (1,945 files each), not 35 tasks with a last wave of one
+        assertEquals(36, LocalImages.partitions(70_000, 2));
+        assertEquals(2, LocalImages.partitions(4_096, 2));
+        assertEquals(4, LocalImages.partitions(4_097, 2));
+        assertEquals(8, LocalImages.partitions(100, 8), "at least one task per slot");
+        assertEquals(3, LocalImages.partitions(3, 8), "never more tasks than files");
+        assertEquals(1, LocalImages.partitions(0, 4), "an empty folder is one empty partition");
+    }
+
+    @Test
+    void aListingStartedBeforeTheSessionGivesTheSameRowsAndIsOnlyUsedForItsOwnFolder(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b"));
+        Files.write(dir.resolve("a/x.png"), new byte[] {1});
+        Files.write(dir.resolve("b/y.png"), new byte[] {2});
+        LocalImages.Listing early = LocalImages.listEarly(dir.resolve("a").toString());
+        Files.write(dir.resolve("a/z.png"), new byte[] {3}); // may or may not be in the early listing: no assertion on it
+
+        List<Row> a = LocalImages.read(TestSpark.session(), dir.resolve("a").toFile(), early).collectAsList();
+        assertEquals("file:" + dir.resolve("a/x.png").toAbsolutePath(), a.get(0).getString(0));
+        List<Row> b = LocalImages.read(TestSpark.session(), dir.resolve("b").toFile(), early).collectAsList();
+        assertEquals(List.of("file:" + dir.resolve("b/y.png").toAbsolutePath()), b.stream().map(r -> r.getString(0)).toList(),
+                "another folder than the one listed early is listed itself");
+
+        assertEquals(null, LocalImages.listEarly(dir.resolve("a") + "/*.png"), "a glob");
+        assertEquals(null, LocalImages.listEarly("hdfs://namenode/images"), "another file system");
+        assertEquals(null, LocalImages.listEarly(dir.resolve("missing").toString()), "not a directory");
+        assertEquals(null, LocalImages.listEarly(null));
+    }
 }
