@@ -76,7 +76,7 @@ public final class ServeCommand implements CliCommand {
                 + ServeConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")"));
         o.addOption(ModelArgs.optional("top-k", "K", "classes listed per /classify prediction with the model's head (default "
                 + ServeConfig.DEFAULT_TOP_K + ")"));
-        o.addOption(ModelArgs.optional("http-threads", "N", "HTTP worker threads (default " + ServeConfig.DEFAULT_HTTP_THREADS + ")"));
+        o.addOption(ModelArgs.optional("http-threads", "N", "HTTP worker threads (default 4 per core, at least 8: " + ServeConfig.DEFAULT_HTTP_THREADS + " here)"));
         o.addOption(ModelArgs.optional("api-key-file", "FILE", "require 'Authorization: Bearer <key>' with a key from FILE "
                 + "(one per line); health endpoints stay open"));
         return o;

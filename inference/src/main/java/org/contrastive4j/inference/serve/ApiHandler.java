@@ -1,20 +1,22 @@
 package org.contrastive4j.inference.serve;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.contrastive4j.core.image.ImageDecoder;
 import org.contrastive4j.inference.ModelInfo;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -100,19 +102,26 @@ final class ApiHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Exchange x = new Exchange(request, response, callback);
-        try {
+        answering(x, () -> {
             if (stopping) {
                 x.closeAfter = true;
                 throw new ApiException(503, "the server is shutting down", 1);
             }
             dispatch(x);
+        });
+        return true;
+    }
+
+    /** Runs a step of answering {@code x}; what it throws becomes the JSON error answer. */
+    private static void answering(Exchange x, Runnable step) {
+        try {
+            step.run();
         } catch (ApiException e) {
             x.error(e);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", request.getMethod(), x.path, e);
+            LOG.error("{} {} failed", x.request.getMethod(), x.path, e);
             x.error(new ApiException(500, "internal error: " + e));
         }
-        return true;
     }
 
     private void dispatch(Exchange x) {
@@ -163,14 +172,16 @@ final class ApiHandler extends Handler.Abstract {
             case "/embed" -> {
                 x.route = path;
                 post(x);
-                RequestReader.Compact c = reader.compact(body(x), false);
-                String out = model.embeddingOutput();
-                infer(x, List.of(new Work.Output(out)), c.rows(), r -> Responses.embeddings(r[0], out));
+                withBody(x, body -> {
+                    RequestReader.Compact c = reader.compact(body, false);
+                    String out = model.embeddingOutput();
+                    infer(x, List.of(new Work.Output(out)), c.rows(), r -> Responses.embeddings(r[0], out));
+                });
             }
             case "/classify" -> {
                 x.route = path;
                 post(x);
-                classify(x);
+                withBody(x, body -> classify(x, body));
             }
             default -> {
                 if (path.startsWith(MODELS)) {
@@ -184,13 +195,13 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void classify(Exchange x) {
+    private void classify(Exchange x, byte[] body) {
         if (model.classifier().isEmpty()) {
             throw ApiException.notFound("this server has no classifier: the model has no 'logits' or 'probabilities' output; "
                     + "start it with --index ref.idx (build one with 'c4j index')");
         }
         boolean head = model.classifier().get().usesHead();
-        RequestReader.Compact c = reader.compact(body(x), head);
+        RequestReader.Compact c = reader.compact(body, head);
         int topK = c.topK() > 0 ? c.topK() : config.topK();
         infer(x, List.of(new Work.Classify()), c.rows(), r -> Responses.classifications(r[0], topK, model));
     }
@@ -223,14 +234,16 @@ final class ApiHandler extends Handler.Abstract {
                     throw ApiException.badRequest("binary tensor data (" + BINARY_HEADER + ") is not supported by this server; "
                             + "send JSON 'data'");
                 }
-                RequestReader.V2 v2 = reader.v2(body(x));
-                List<String> outputs = v2.outputs().isEmpty() ? allOutputs : v2.outputs();
-                List<Work> works = new ArrayList<>();
-                for (String o : outputs) {
-                    works.add(new Work.Output(o));
-                }
-                int rows = v2.rows().rows();
-                infer(x, works, v2.rows(), r -> Responses.v2Infer(config.modelName(), v2.id(), outputs, r, rows, info));
+                withBody(x, body -> {
+                    RequestReader.V2 v2 = reader.v2(body);
+                    List<String> outputs = v2.outputs().isEmpty() ? allOutputs : v2.outputs();
+                    List<Work> works = new ArrayList<>();
+                    for (String o : outputs) {
+                        works.add(new Work.Output(o));
+                    }
+                    int rows = v2.rows().rows();
+                    infer(x, works, v2.rows(), r -> Responses.v2Infer(config.modelName(), v2.id(), outputs, r, rows, info));
+                });
             }
         }
     }
@@ -271,22 +284,75 @@ final class ApiHandler extends Handler.Abstract {
         }, responder);
     }
 
-    private byte[] body(Exchange x) {
+    /**
+     * Reads the whole request body, up to {@code --max-body-bytes}, without holding a thread while it arrives (a slow
+     * or stalled upload waits for Jetty's next read-interest callback instead of blocking a worker, so that the pool
+     * can stay small), then hands it to {@code then}: at once when it has all arrived with the headers, as single-image
+     * requests do.
+     */
+    private void withBody(Exchange x, Consumer<byte[]> then) {
         int max = config.maxBodyBytes();
         long declared = x.request.getLength();
         if (declared > max) {
             throw ApiException.tooLarge("the request body has " + declared + " bytes, over the limit of " + max
                     + " (--max-body-bytes)");
         }
-        try (InputStream in = Request.asInputStream(x.request)) {
-            byte[] body = in.readNBytes(max + 1);
-            if (body.length > max) {
-                throw ApiException.tooLarge("the request body is over the limit of " + max + " bytes (--max-body-bytes)");
+        new BodyReader(x, max, declared, then).run();
+    }
+
+    /** The read loop of {@link #withBody}: copies chunks as they come, asks Jetty to call back when none is ready. */
+    private static final class BodyReader implements Runnable {
+        private final Exchange x;
+        private final int max;
+        private final Consumer<byte[]> then;
+        private byte[] bytes;
+        private int size;
+
+        BodyReader(Exchange x, int max, long declared, Consumer<byte[]> then) {
+            this.x = x;
+            this.max = max;
+            this.then = then;
+            // grown as bytes arrive: a declared length is a claim, not yet memory worth reserving
+            this.bytes = new byte[(int) Math.min(max, Math.min(declared >= 0 ? declared : 8192, 64 << 10))];
+        }
+
+        @Override
+        public void run() {
+            answering(x, this::readAvailable);
+        }
+
+        private void readAvailable() {
+            while (true) {
+                Content.Chunk chunk = x.request.read();
+                if (chunk == null) {
+                    x.request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    Throwable f = chunk.getFailure();
+                    throw ApiException.badRequest("cannot read the request body: " + (f.getMessage() != null ? f.getMessage() : f));
+                }
+                boolean last = chunk.isLast();
+                try {
+                    ByteBuffer b = chunk.getByteBuffer();
+                    int n = b.remaining();
+                    if (n > max - size) {
+                        throw ApiException.tooLarge("the request body is over the limit of " + max + " bytes (--max-body-bytes)");
+                    }
+                    if (size + n > bytes.length) {
+                        bytes = Arrays.copyOf(bytes, (int) Math.min(max, Math.max(size + (long) n, 2L * bytes.length)));
+                    }
+                    b.get(bytes, size, n);
+                    size += n;
+                } finally {
+                    chunk.release();
+                }
+                if (last) {
+                    x.bodyRead = true;
+                    then.accept(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+                    return;
+                }
             }
-            x.bodyRead = true;
-            return body;
-        } catch (IOException e) {
-            throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
         }
     }
 

@@ -12,9 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
@@ -433,6 +438,114 @@ class EmbeddingServerTest {
             }
             assertEquals(1, (int) f.metric("c4j_serve_requests_total{route=\"/embed\",status=\"499\"}"));
         }
+    }
+
+    @Test
+    void uploadsThatStallHoldNoWorkerThread() throws Exception {
+        float[][] rows = TestModels.randomRows(14, 1, 16, 0, 1);
+        float[] expected = unbatched(embedder, rows)[0];
+        byte[] body = inputs(rows).getBytes(StandardCharsets.UTF_8);
+        int half = body.length / 2;
+        List<Socket> stalled = new ArrayList<>();
+        try (ServerFixture f = new ServerFixture(head(), config("toolkit").httpThreads(8).build(), false)) {
+            try {
+                for (int i = 0; i < 12; i++) { // more uploads than the pool has threads
+                    Socket s = new Socket("127.0.0.1", f.server.port());
+                    stalled.add(s);
+                    s.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(body, 0, half);
+                    s.getOutputStream().flush();
+                }
+                // Were a worker blocked on each half-sent body, this would wait for Jetty's idle timeout instead.
+                Reply r = f.post("/embed", inputs(rows));
+                assertEquals(200, r.status(), r.body());
+                assertArrayEquals(expected, toFloats(r.json().getAsJsonArray().get(0)));
+                for (Socket s : stalled) {
+                    s.getOutputStream().write(body, half, body.length - half);
+                    s.getOutputStream().flush();
+                }
+                for (Socket s : stalled) { // each body, read in two pieces, is answered as if sent at once
+                    String[] reply = rawReply(s);
+                    assertEquals("200", reply[0], reply[1]);
+                    assertArrayEquals(expected, toFloats(JsonParser.parseString(reply[1]).getAsJsonArray().get(0)));
+                }
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void chunkedBodiesAreReadWholeAndHeldToTheLimit() throws Exception {
+        float[][] rows = TestModels.randomRows(15, 1, 16, 0, 1);
+        float[] expected = unbatched(embedder, rows)[0];
+        // 100 kB of JSON whitespace: a body of unknown length, read in many pieces, far past the first buffer
+        String json = inputs(rows);
+        byte[] big = (json.substring(0, json.length() - 1) + " ".repeat(100_000) + "}").getBytes(StandardCharsets.UTF_8);
+        try (ServerFixture f = new ServerFixture(head(), config("toolkit").build(), false);
+                Socket s = new Socket("127.0.0.1", f.server.port())) {
+            sendChunked(s, big, 10_000);
+            String[] reply = rawReply(s);
+            assertEquals("200", reply[0], reply[1]);
+            assertArrayEquals(expected, toFloats(JsonParser.parseString(reply[1]).getAsJsonArray().get(0)));
+        }
+        try (ServerFixture f = new ServerFixture(head(), config("toolkit").maxBodyBytes(4096).build(), false);
+                Socket s = new Socket("127.0.0.1", f.server.port())) {
+            sendChunked(s, Arrays.copyOf(big, 5000), 1000);
+            String[] reply = rawReply(s);
+            assertEquals("413", reply[0], reply[1]);
+            assertEquals("the request body is over the limit of 4096 bytes (--max-body-bytes)",
+                    JsonParser.parseString(reply[1]).getAsJsonObject().get("error").getAsString());
+            assertTrue(reply[2].toLowerCase(Locale.ROOT).contains("connection: close"), reply[2]);
+        }
+    }
+
+    private static void sendChunked(Socket s, byte[] body, int piece) throws IOException {
+        var out = s.getOutputStream();
+        out.write("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        for (int at = 0; at < body.length; at += piece) {
+            int n = Math.min(piece, body.length - at);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, at, n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** The status code, body and headers of one HTTP/1.1 response with a Content-Length. */
+    private static String[] rawReply(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        String status = rawLine(in);
+        int length = -1;
+        StringBuilder headers = new StringBuilder();
+        for (String h; !(h = rawLine(in)).isEmpty(); ) {
+            headers.append(h).append('\n');
+            if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(h.substring(15).trim());
+            }
+        }
+        byte[] b = new byte[length];
+        in.readFully(b);
+        return new String[] {status.substring(9, 12), new String(b, StandardCharsets.UTF_8), headers.toString()};
+    }
+
+    private static String rawLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("connection closed before the response ended");
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
     }
 
     @Test
