@@ -43,10 +43,7 @@ class PySparkSnippetTest {
 
     @Test
     void theReadmeSnippetsJvmCallsResolveAndRunAsPy4jMakesThem(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(TestData.home().resolve("spark/README.md"));
-        int at = readme.indexOf("## PySpark");
-        int start = readme.indexOf("```python", at) + "```python".length();
-        String snippet = readme.substring(start, readme.indexOf("```", start));
+        String snippet = TestData.readmeSnippet("## PySpark", "python");
 
         Path pipeline = dir.resolve("catalogue-pipeline");
         new Pipeline().setStages(new PipelineStage[] {new OnnxEmbedder().setModelPath(TestData.model().toString())

@@ -38,10 +38,7 @@ class ScalaSnippetTest {
 
     @Test
     void theReadmeSnippetCompilesAndRuns(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(TestData.home().resolve("spark/README.md"));
-        int at = readme.indexOf("## Scala");
-        int start = readme.indexOf("```scala", at) + "```scala".length();
-        String snippet = readme.substring(start, readme.indexOf("```", start));
+        String snippet = TestData.readmeSnippet("## Scala", "scala");
 
         Samples train = TestData.subset("train");
         Path index = dir.resolve("ref.idx");

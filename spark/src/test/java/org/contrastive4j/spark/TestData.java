@@ -27,6 +27,13 @@ public final class TestData {
         return home == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(home);
     }
 
+    /** The first fenced block of {@code language} after the heading {@code heading} of spark/README.md. */
+    static String readmeSnippet(String heading, String language) throws IOException {
+        String readme = Files.readString(home().resolve("spark/README.md"));
+        int start = readme.indexOf("```" + language, readme.indexOf(heading)) + 3 + language.length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
     /** A real small-cnn export (28 x 28 gray input, 16-d embedding, c4j metadata with Fashion-MNIST mean/std). */
     public static Path model() {
         return existing(home().resolve("core/src/test/resources/fixtures/format-v1/model.onnx"));
