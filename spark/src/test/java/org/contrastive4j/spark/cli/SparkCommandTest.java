@@ -87,6 +87,16 @@ class SparkCommandTest {
     }
 
     @Test
+    void anEmptyFolderWritesAnEmptyOutputAndSaysSo() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-images"));
+        Path out = dir.resolve("empty.parquet");
+        Result r = c4j("spark", "embed", "--model", model.toString(), "--input", empty.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("embedded 0 rows in "), r.out()); // the count observed while writing still arrives
+        assertEquals(0, session().read().parquet(out.toString()).count());
+    }
+
+    @Test
     void embedsAnImageFolderToParquetWithThePathAsId() {
         Path out = dir.resolve("emb.parquet");
         Result r = c4j("spark", "embed", "--master", "local[2]", "--model", model.toString(), "--input", pngs.toString(),
