@@ -20,9 +20,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.contrastive4j.core.data.Samples;
-import org.contrastive4j.core.image.DecodedImage;
-import org.contrastive4j.core.image.ImageDecoder;
-import org.contrastive4j.core.image.ImageFit;
 import org.contrastive4j.inference.Embedder;
 import org.contrastive4j.inference.EmbedderOptions;
 import org.junit.jupiter.api.Test;
@@ -81,10 +78,7 @@ class PySparkSnippetTest {
         assertEquals(first.getString(0), loaded.getString(0));
         try (Embedder e = Embedder.open(TestData.model(), EmbedderOptions.builder().l2Normalize(true).build());
                 Embedder raw = Embedder.open(TestData.model(), EmbedderOptions.builder().build())) {
-            DecodedImage img = ImageDecoder.defaults().decode(Path.of(first.getString(0).replaceFirst("^file:", "")), 28, 28);
-            float[] pixels = new float[28 * 28];
-            ImageFit.toInput(img, 1, 28, 28, pixels, 0);
-            Samples one = new Samples("png", pixels, new int[] {1, 28, 28}, null, List.of());
+            Samples one = TestData.pngSample(first.getString(0));
             assertTrue(TestData.maxAbsDiff(e.embed(one)[0], TestData.floats(first, 1)) <= 1e-6);
             assertTrue(TestData.maxAbsDiff(raw.embed(one)[0], TestData.floats(loaded, 1)) <= 1e-6);
         }

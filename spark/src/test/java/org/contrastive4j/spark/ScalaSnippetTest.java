@@ -18,9 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.contrastive4j.core.data.Samples;
-import org.contrastive4j.core.image.DecodedImage;
-import org.contrastive4j.core.image.ImageDecoder;
-import org.contrastive4j.core.image.ImageFit;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
 import org.contrastive4j.core.knn.Vote;
@@ -84,10 +81,7 @@ class ScalaSnippetTest {
 
         Row first = out[1].toDF().select("path", "embedding").orderBy("path").first();
         try (Embedder e = Embedder.open(TestData.model(), EmbedderOptions.builder().build())) {
-            DecodedImage img = ImageDecoder.defaults().decode(Path.of(first.getString(0).replaceFirst("^file:", "")), 28, 28);
-            float[] pixels = new float[28 * 28];
-            ImageFit.toInput(img, 1, 28, 28, pixels, 0);
-            float[] expected = e.embed(new Samples("png", pixels, new int[] {1, 28, 28}, null, List.of()))[0];
+            float[] expected = e.embed(TestData.pngSample(first.getString(0)))[0];
             assertTrue(TestData.maxAbsDiff(expected, TestData.floats(first, 1)) <= 1e-6);
         }
         assertTrue(new File(classes.toFile(), "ReadmeScalaSnippet.class").isFile());

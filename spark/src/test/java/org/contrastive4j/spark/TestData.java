@@ -16,6 +16,9 @@ import org.contrastive4j.core.data.DataSources;
 import org.contrastive4j.core.data.ImageFolder;
 import org.contrastive4j.core.data.LoadOptions;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.image.DecodedImage;
+import org.contrastive4j.core.image.ImageDecoder;
+import org.contrastive4j.core.image.ImageFit;
 
 /** The committed fixtures the tests run on, and DataFrames made from them (public for the cli tests). */
 public final class TestData {
@@ -25,6 +28,14 @@ public final class TestData {
     public static Path home() {
         String home = System.getProperty("c4j.home");
         return home == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(home);
+    }
+
+    /** The image of a {@code binaryFile} row id ({@code file:/...png}) as the small-cnn's raw sample, as the CLI reads it. */
+    static Samples pngSample(String id) throws IOException {
+        DecodedImage img = ImageDecoder.defaults().decode(Path.of(id.replaceFirst("^file:", "")), 28, 28);
+        float[] pixels = new float[28 * 28];
+        ImageFit.toInput(img, 1, 28, 28, pixels, 0);
+        return new Samples("png", pixels, new int[] {1, 28, 28}, null, List.of());
     }
 
     /** The first fenced block of {@code language} after the heading {@code heading} of spark/README.md. */

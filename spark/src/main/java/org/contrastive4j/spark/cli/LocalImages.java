@@ -75,8 +75,10 @@ final class LocalImages {
      * a core of {@code local[2]} idle for a whole task, ~0.6 s of a 12 s job).
      */
     static int partitions(int files, int slots) {
-        int waves = Math.max(1, (int) ((files + (long) FILES_PER_PARTITION * slots - 1) / ((long) FILES_PER_PARTITION * slots)));
-        return Math.max(1, Math.min(files, waves * Math.max(1, slots)));
+        int perWave = Math.max(1, slots);
+        long filesPerWave = (long) FILES_PER_PARTITION * perWave;
+        int waves = (int) Math.max(1, (files + filesPerWave - 1) / filesPerWave);
+        return Math.max(1, Math.min(files, waves * perWave));
     }
 
     /**

@@ -183,18 +183,17 @@ final class SparkJob {
         } else {
             cols.add(functions.col(((OnnxEmbedder) stage).getOutputCol()));
         }
-        if (stage.getMode().equals(OnnxTransformer.PERMISSIVE)) {
+        boolean permissive = stage.getMode().equals(OnnxTransformer.PERMISSIVE);
+        if (permissive) {
             cols.add(functions.col(stage.getErrorCol()));
         }
         // Rows (and rows with errors) are counted as they are written, instead of reading the output back afterwards.
         Observation written = new Observation();
-        boolean permissive = stage.getMode().equals(OnnxTransformer.PERMISSIVE);
-        Column rowCount = functions.count(functions.lit(1)).as("rows");
-        Dataset<Row> selected = permissive
-                ? result.select(cols.toArray(new Column[0])).observe(written, rowCount,
-                        functions.count(functions.col(stage.getErrorCol())).as("errors"))
-                : result.select(cols.toArray(new Column[0])).observe(written, rowCount);
-        DataFrameWriter<Row> writer = selected.write()
+        Column[] counted = permissive
+                ? new Column[] {functions.count(functions.col(stage.getErrorCol())).as("errors")}
+                : new Column[0];
+        DataFrameWriter<Row> writer = result.select(cols.toArray(new Column[0]))
+                .observe(written, functions.count(functions.lit(1)).as("rows"), counted).write()
                 .mode(line.hasOption("overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format);
         if (format.equals("csv")) {
             writer = writer.option("header", "true");
