@@ -5,7 +5,8 @@
 # Without MODEL it trains and exports the small CNN: ./c4j train --data fashion-mnist-subset --max-steps 20
 # --out /tmp/serve-run. Starts the deployment jar's server on a free port (access log to /dev/null), runs ServeLoad
 # (src/bench/java) against it with Fashion-MNIST test images as PNG, then stops the server with SIGTERM and checks
-# that it exits 0. Results: inference/target/bench/serve/{results.md,soak.csv,soak.png}.
+# that it exits 0. Results: inference/target/bench/serve/{results.md,soak.csv,soak.png}. SERVER_JAVA_OPTS, when set, go
+# to the server's JVM, e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/s.jfr,delay=35s" to profile it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
@@ -23,7 +24,7 @@ mvn -B -q -o -pl inference -am -Pbench test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/cp.txt -Dmdep.includeScope=test
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-"$JAVA" -Xmx1g -jar inference/target/contrastive4j-inference.jar serve --model "$MODEL" --port 0 "${SERVE_OPTIONS[@]}" \
+"$JAVA" -Xmx1g ${SERVER_JAVA_OPTS:-} -jar inference/target/contrastive4j-inference.jar serve --model "$MODEL" --port 0 "${SERVE_OPTIONS[@]}" \
     > "$OUT/server-stdout.txt" 2> /dev/null &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
