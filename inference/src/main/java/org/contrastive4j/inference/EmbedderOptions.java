@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.contrastive4j.core.device.CpuCores;
 import org.contrastive4j.core.device.DeviceSpec;
 
 /**
@@ -72,7 +73,7 @@ public final class EmbedderOptions {
         return device;
     }
 
-    /** Intra-op threads for ONNX Runtime; 0 means ORT's default (one per physical core). */
+    /** Intra-op threads for ONNX Runtime; 0 means one per physical core this process may use ({@link CpuCores#physical()}). */
     public int intraOpThreads() {
         return intraOpThreads;
     }
@@ -156,7 +157,7 @@ public final class EmbedderOptions {
 
         public Builder intraOpThreads(int threads) {
             if (threads < 0) {
-                throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = ONNX Runtime default), got " + threads);
+                throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = one per physical core), got " + threads);
             }
             this.intraOpThreads = threads;
             return this;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.contrastive4j.core.contract.MetadataKeys;
 import org.contrastive4j.core.contract.ModelMetadata;
+import org.contrastive4j.core.device.CpuCores;
 import org.contrastive4j.core.device.DeviceSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,9 +104,8 @@ final class OrtSessions {
     private static OrtSession session(OrtEnvironment env, Path model, EmbedderOptions o, DeviceSpec device) throws OrtException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(o.optimizationLevel());
-            if (o.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(o.intraOpThreads());
-            }
+            // 0 is one thread per physical core, counted here: ONNX Runtime's own default can count fewer (see CpuCores).
+            so.setIntraOpNumThreads(o.intraOpThreads() > 0 ? o.intraOpThreads() : CpuCores.physical());
             if (!o.spinning()) {
                 so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }

@@ -40,7 +40,7 @@ final class ModelArgs {
                         + "(images are fitted to the model's input shape: cover + centre crop)").build());
         o.addOption(optional("device", "D", DeviceSpec.GRAMMAR + "; auto = a GPU when this ONNX Runtime build has CUDA, else the CPU (default auto)"));
         o.addOption(optional("batch-size", "N", "samples per ONNX Runtime call (default 256)"));
-        o.addOption(optional("threads", "N", "ONNX Runtime intra-op threads (default 0 = one per core)"));
+        o.addOption(optional("threads", "N", "ONNX Runtime intra-op threads (default 0 = one per physical core)"));
         o.addOption(optional("output-name", "NAME", "model output to use (default: the one the model "
                 + "names for similarity, embedding_centered in models trained here, else embedding, else the first output)"));
         o.addOption(flag("normalize", "L2-normalise embeddings"));
