@@ -27,6 +27,11 @@ import javax.imageio.stream.ImageInputStream;
  * says how large the image will end up ({@code targetHeight x targetWidth}), a much larger image is decoded with
  * ImageIO's source subsampling so that it is never held at full resolution (it still arrives at least twice the target
  * size, for {@link ImageFit} to filter down). Failures are {@link IOException}s naming the source and the problem.
+ *
+ * <p>Bytes already in memory (the server, Spark) that hold a plain 8-bit PNG are decoded by {@link PlainPng} to the
+ * same pixels ImageIO gives, since ImageIO's per-image overhead outweighed the model on small images; it declines,
+ * and ImageIO decodes, whenever the image would be subsampled, is over the limit, or is anything it cannot match
+ * exactly, so limits, subsampling and error messages stay ImageIO's.
  */
 public final class ImageDecoder {
 
@@ -82,8 +87,16 @@ public final class ImageDecoder {
         }
     }
 
-    /** Decodes encoded bytes (e.g. a request body or a Spark {@code binaryFile} row); {@code source} names them. */
+    /**
+     * Decodes encoded bytes (e.g. a request body or a Spark {@code binaryFile} row); {@code source} names them. A plain
+     * 8-bit PNG that needs no subsampling is decoded by {@link PlainPng}, without ImageIO's per-image set-up that cost
+     * more than the model for small images; anything else, errors and over-limit images included, goes through ImageIO.
+     */
     public DecodedImage decode(byte[] encoded, String source, int targetHeight, int targetWidth) throws IOException {
+        DecodedImage plain = PlainPng.decode(encoded, maxPixels, targetHeight, targetWidth);
+        if (plain != null) {
+            return plain;
+        }
         return decode(new ByteArrayImageInputStream(encoded), source, targetHeight, targetWidth);
     }
 
