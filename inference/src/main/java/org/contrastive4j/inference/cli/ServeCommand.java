@@ -64,7 +64,7 @@ public final class ServeCommand implements CliCommand {
                 + "; 0.0.0.0 opens the server to other hosts)"));
         o.addOption(ModelArgs.optional("port", "N", "port to bind (default " + ServeConfig.DEFAULT_PORT + "; 0 = a free port, printed)"));
         o.addOption(ModelArgs.optional("max-batch-size", "N", "most rows per model call (default " + ServeConfig.DEFAULT_MAX_BATCH_SIZE + ")"));
-        o.addOption(ModelArgs.optional("max-batch-delay-ms", "MS", "how long a request waits for others to batch with (default "
+        o.addOption(ModelArgs.optional("max-batch-delay-ms", "MS", "longest a request waits for others already on their way to batch with (default "
                 + ServeConfig.DEFAULT_MAX_BATCH_DELAY_MS + ")"));
         o.addOption(ModelArgs.optional("max-queue-rows", "N", "rows waiting beyond which requests get 503 (default "
                 + ServeConfig.DEFAULT_MAX_QUEUE_ROWS + ")"));

@@ -172,6 +172,7 @@ final class ApiHandler extends Handler.Abstract {
             case "/embed" -> {
                 x.route = path;
                 post(x);
+                x.announceArrival();
                 withBody(x, body -> {
                     RequestReader.Compact c = reader.compact(body, false);
                     String out = model.embeddingOutput();
@@ -181,6 +182,7 @@ final class ApiHandler extends Handler.Abstract {
             case "/classify" -> {
                 x.route = path;
                 post(x);
+                x.announceArrival();
                 withBody(x, body -> classify(x, body));
             }
             default -> {
@@ -234,6 +236,7 @@ final class ApiHandler extends Handler.Abstract {
                     throw ApiException.badRequest("binary tensor data (" + BINARY_HEADER + ") is not supported by this server; "
                             + "send JSON 'data'");
                 }
+                x.announceArrival();
                 withBody(x, body -> {
                     RequestReader.V2 v2 = reader.v2(body);
                     List<String> outputs = v2.outputs().isEmpty() ? allOutputs : v2.outputs();
@@ -254,7 +257,7 @@ final class ApiHandler extends Handler.Abstract {
         Job job = new Job(works, rows.values(), rows.rows());
         job.clientGone = () -> x.clientGone();
         x.request.addFailureListener(failure -> queue.abandon(job, Job.Abandoned.CLIENT_GONE));
-        queue.submit(job);
+        queue.submit(job, x.arrivalAnnounced.getAndSet(false));
         job.result.whenCompleteAsync((result, failure) -> {
             if (failure == null) {
                 String body;
@@ -385,6 +388,8 @@ final class ApiHandler extends Handler.Abstract {
         volatile boolean closeAfter;
         /** Whether the whole request body was read (an answer given without reading it closes the connection). */
         boolean bodyRead;
+        /** Whether the batch queue was told this request is on its way and not yet that it arrived or ended. */
+        final AtomicBoolean arrivalAnnounced = new AtomicBoolean();
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -419,6 +424,13 @@ final class ApiHandler extends Handler.Abstract {
             }
         }
 
+        /** Tells the batch queue this request is on its way (see {@link BatchQueue#arriving()}). */
+        void announceArrival() {
+            if (arrivalAnnounced.compareAndSet(false, true)) {
+                queue.arriving();
+            }
+        }
+
         void error(ApiException e) {
             send(e.status(), JSON, Responses.error(e.getMessage()), e.retryAfterSeconds());
         }
@@ -428,6 +440,9 @@ final class ApiHandler extends Handler.Abstract {
         }
 
         void send(int status, String contentType, String body, int retryAfter) {
+            if (arrivalAnnounced.getAndSet(false)) {
+                queue.arrivalEnded(); // answered before its rows were queued: an error
+            }
             if (!answered.compareAndSet(false, true)) {
                 return;
             }

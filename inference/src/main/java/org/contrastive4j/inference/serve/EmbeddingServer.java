@@ -34,7 +34,7 @@ public final class EmbeddingServer {
         ImageIO.setUseCache(false);
         ServeMetrics metrics = new ServeMetrics();
         this.queue = new BatchQueue(backend, model.info().inputShape(), config, metrics);
-        metrics.queue(queue::queuedRows, queue::queuedRequests);
+        metrics.queue(queue::queuedRows, queue::queuedRequests, queue::arrivingRequests);
 
         QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()));
         threads.setName("c4j-serve-http");

@@ -28,10 +28,12 @@ final class ServeMetrics {
     private final Histogram batchSeconds = new Histogram(LATENCY_BUCKETS);
     private volatile IntSupplier queueRows = () -> 0;
     private volatile IntSupplier queueRequests = () -> 0;
+    private volatile IntSupplier arrivingRequests = () -> 0;
 
-    void queue(IntSupplier rows, IntSupplier requestCount) {
+    void queue(IntSupplier rows, IntSupplier requestCount, IntSupplier arriving) {
         this.queueRows = rows;
         this.queueRequests = requestCount;
+        this.arrivingRequests = arriving;
     }
 
     void request(String route, int status, double seconds) {
@@ -66,12 +68,15 @@ final class ServeMetrics {
         sb.append("# HELP c4j_serve_request_duration_seconds Time from a request's arrival to its answer, by route.\n");
         sb.append("# TYPE c4j_serve_request_duration_seconds histogram\n");
         new TreeMap<>(latency).forEach((route, h) -> h.render(sb, "c4j_serve_request_duration_seconds", "route=\"" + route + "\","));
-        sb.append("# HELP c4j_serve_queue_rows Rows waiting in the batching queue.\n");
+        sb.append("# HELP c4j_serve_queue_rows Rows waiting for the model (queued or in the batch forming).\n");
         sb.append("# TYPE c4j_serve_queue_rows gauge\n");
         sb.append("c4j_serve_queue_rows ").append(queueRows.getAsInt()).append('\n');
-        sb.append("# HELP c4j_serve_queue_requests Requests waiting in the batching queue.\n");
+        sb.append("# HELP c4j_serve_queue_requests Requests waiting for the model (queued or in the batch forming).\n");
         sb.append("# TYPE c4j_serve_queue_requests gauge\n");
         sb.append("c4j_serve_queue_requests ").append(queueRequests.getAsInt()).append('\n');
+        sb.append("# HELP c4j_serve_arriving_requests Requests whose body is being read, on their way to the queue.\n");
+        sb.append("# TYPE c4j_serve_arriving_requests gauge\n");
+        sb.append("c4j_serve_arriving_requests ").append(arrivingRequests.getAsInt()).append('\n');
         sb.append("# HELP c4j_serve_batch_rows Rows per model call (the batch sizes formed).\n");
         sb.append("# TYPE c4j_serve_batch_rows histogram\n");
         batchRows.render(sb, "c4j_serve_batch_rows", "");

@@ -364,6 +364,44 @@ class EmbeddingServerTest {
     }
 
     @Test
+    void aLoneRequestRunsAtOnceAndABatchWaitsOnlyForRequestsOnTheirWay() throws Exception {
+        float[][] rows = TestModels.randomRows(16, 2, 16, 0, 1);
+        float[][] expected = unbatched(embedder, rows);
+        byte[] body = inputs(new float[][] {rows[0]}).getBytes(StandardCharsets.UTF_8);
+        int half = body.length / 2;
+        // A batch delay past the client's 30 s timeout: a request held for the delay would fail this test.
+        ServeConfig config = config("toolkit").maxBatchDelayMs(60_000).requestTimeoutMs(120_000).build();
+        try (ServerFixture f = new ServerFixture(head(), config, false);
+                Socket uploading = new Socket("127.0.0.1", f.server.port())) {
+            Reply alone = f.post("/embed", inputs(new float[][] {rows[1]}));
+            assertEquals(200, alone.status(), alone.body());
+            assertArrayEquals(expected[1], toFloats(alone.json().getAsJsonArray().get(0)));
+            assertEquals(List.of(1), f.gate.batchRows, "nobody else was on the way: the lone request ran at once");
+
+            // A request whose body is half sent is on its way: a request arriving now waits in the queue for it ...
+            uploading.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            uploading.getOutputStream().write(body, 0, half);
+            uploading.getOutputStream().flush();
+            f.awaitMetric("c4j_serve_arriving_requests", n -> n == 1);
+            var waiting = f.postAsync("/embed", inputs(new float[][] {rows[1]}));
+            f.awaitMetric("c4j_serve_queue_requests", n -> n == 1);
+            Thread.sleep(200);
+            assertFalse(waiting.isDone(), "the queued request waits for the one on its way");
+            // ... and both run in one batch once the rest of the body is in.
+            uploading.getOutputStream().write(body, half, body.length - half);
+            uploading.getOutputStream().flush();
+            String[] reply = rawReply(uploading);
+            assertEquals("200", reply[0], reply[1]);
+            assertArrayEquals(expected[0], toFloats(JsonParser.parseString(reply[1]).getAsJsonArray().get(0)));
+            assertEquals(200, waiting.get().status());
+            assertArrayEquals(expected[1], toFloats(waiting.get().json().getAsJsonArray().get(0)));
+            assertEquals(List.of(1, 2), f.gate.batchRows);
+            assertEquals(0, (int) f.metric("c4j_serve_arriving_requests"));
+        }
+    }
+
+    @Test
     void mixedWorkInOneBatchRunsOnceForEachKind() throws Exception {
         float[][] rows = TestModels.randomRows(9, 2, 16, 0, 1);
         try (ServerFixture f = new ServerFixture(head(), config("toolkit").build(), true)) {
