@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * that are on their way: ones whose body the server has begun to read ({@link #arriving()}). When every request the
  * server has received is already in the batch, nobody else can join it soon (the clients are waiting for answers),
  * so it runs at once: one client gets ~0.3 ms answers instead of the full delay, and under load batches still form
- * from the requests that arrive while the model runs. Results are the same as one
- * call per request (the rows are only concatenated). The queue is bounded in rows. A request that timed out leaves
+ * from the requests that arrive while the model runs. Results are the same as one call per request (the rows are
+ * only concatenated). The queue is bounded in rows. A request that timed out leaves
  * the queue at once; one whose client closed the connection is found out when its batch forms (HTTP/1.1 gives no
  * earlier sign); neither is computed.
  */
@@ -99,7 +99,8 @@ final class BatchQueue implements AutoCloseable {
 
     /**
      * Queues a job and arms its timeout; {@code announced}: the job's request was announced by {@link #arriving()},
-     * which this ends (in the same step as the job joins the queue, so a forming batch never sees neither).
+     * which this ends in the same step as the job joins the queue: a forming batch always sees the request, on its way
+     * or queued.
      *
      * @throws ApiException 503 with Retry-After when the queue is full or the server is stopping
      */
