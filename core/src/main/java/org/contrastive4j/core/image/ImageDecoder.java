@@ -9,13 +9,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -127,8 +130,23 @@ public final class ImageDecoder {
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
-                img = reader.read(0, param);
+                List<String> warnings = new ArrayList<>(1);
+                IIOReadWarningListener listener = (r, warning) -> warnings.add(warning);
+                reader.addIIOReadWarningListener(listener);
+                try {
+                    img = reader.read(0, param);
+                } finally {
+                    reader.removeIIOReadWarningListener(listener);
+                }
                 reusable = true;
+                for (String warning : warnings) {
+                    // ImageIO's JPEG reader only warns about a file cut short ("Truncated File - Missing EOI marker")
+                    // and fills the missing part with gray: such pixels are not the image, so the file is refused like
+                    // any other broken one.
+                    if (warning != null && warning.startsWith("Truncated File")) {
+                        throw new IOException(source + ": unreadable image (the file ends early: " + warning + ")");
+                    }
+                }
             } finally {
                 release(reader, reusable ? format : null);
             }

@@ -63,4 +63,20 @@ class ImageDecoderBytesTest {
                 () -> decoder.decode("not an image".getBytes(), "images[0]", 0, 0));
         assertTrue(text.getMessage().startsWith("images[0]: unreadable image"), text.getMessage());
     }
+
+    @Test
+    void aJpegCutShortIsAnErrorNotAGrayFill() throws IOException {
+        // ImageIO's JPEG reader decodes a truncated file with a warning only, the missing part gray
+        Path full = write("cut.jpg", BufferedImage.TYPE_INT_RGB, "jpg");
+        byte[] jpeg = Files.readAllBytes(full);
+        ImageDecoder decoder = ImageDecoder.defaults();
+        decoder.decode(jpeg, "whole.jpg", 0, 0); // the whole file decodes
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
+        IOException fromBytes = assertThrows(IOException.class, () -> decoder.decode(cut, "images[1]", 0, 0));
+        assertTrue(fromBytes.getMessage().startsWith("images[1]: unreadable image (the file ends early"), fromBytes.getMessage());
+        Path cutFile = Files.write(full.resolveSibling("cut-short.jpg"), cut);
+        IOException fromFile = assertThrows(IOException.class, () -> decoder.decode(cutFile));
+        assertTrue(fromFile.getMessage().startsWith(cutFile + ": unreadable image (the file ends early"), fromFile.getMessage());
+        decoder.decode(jpeg, "whole.jpg", 0, 0); // and the reader kept for this thread still decodes whole files
+    }
 }
