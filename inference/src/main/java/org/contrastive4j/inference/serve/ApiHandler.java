@@ -172,7 +172,6 @@ final class ApiHandler extends Handler.Abstract {
             case "/embed" -> {
                 x.route = path;
                 post(x);
-                x.announceArrival();
                 withBody(x, body -> {
                     RequestReader.Compact c = reader.compact(body, false);
                     String out = model.embeddingOutput();
@@ -182,7 +181,6 @@ final class ApiHandler extends Handler.Abstract {
             case "/classify" -> {
                 x.route = path;
                 post(x);
-                x.announceArrival();
                 withBody(x, body -> classify(x, body));
             }
             default -> {
@@ -236,7 +234,6 @@ final class ApiHandler extends Handler.Abstract {
                     throw ApiException.badRequest("binary tensor data (" + BINARY_HEADER + ") is not supported by this server; "
                             + "send JSON 'data'");
                 }
-                x.announceArrival();
                 withBody(x, body -> {
                     RequestReader.V2 v2 = reader.v2(body);
                     List<String> outputs = v2.outputs().isEmpty() ? allOutputs : v2.outputs();
@@ -300,6 +297,7 @@ final class ApiHandler extends Handler.Abstract {
             throw ApiException.tooLarge("the request body has " + declared + " bytes, over the limit of " + max
                     + " (--max-body-bytes)");
         }
+        x.announceArrival(); // every body read here is rows on their way to the batch queue
         new BodyReader(x, max, declared, then).run();
     }
 
