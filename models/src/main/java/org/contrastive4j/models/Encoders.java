@@ -1,6 +1,5 @@
 package org.contrastive4j.models;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -10,6 +9,7 @@ import org.contrastive4j.models.blocks.FlattenBlock;
 import org.contrastive4j.models.blocks.GlobalAvgPoolBlock;
 import org.contrastive4j.models.blocks.IdentityBlock;
 import org.contrastive4j.models.blocks.L2NormalizeBlock;
+import org.contrastive4j.models.blocks.LaneAlignedConv2d;
 import org.contrastive4j.models.blocks.MaxPool2dBlock;
 import org.contrastive4j.models.blocks.ReluBlock;
 import org.contrastive4j.models.blocks.ResidualBlock;
@@ -132,8 +132,7 @@ public final class Encoders {
 
     /** Convolutions feeding a BatchNorm need no bias: BN's beta replaces it. */
     private static Conv2d conv(int channels, int kernel, int stride, int pad) {
-        return Conv2d.builder().setFilters(channels).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad)).optBias(false).build();
+        return LaneAlignedConv2d.noBias(channels, kernel, stride, pad);
     }
 
     private static Linear linear(int units, boolean bias) {
