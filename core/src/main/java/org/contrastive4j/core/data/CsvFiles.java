@@ -156,14 +156,16 @@ public final class CsvFiles {
                 }
                 w.write('\n');
             }
+            StringBuilder line = new StringBuilder();
             for (float[] row : rows) {
+                line.setLength(0);
                 for (int j = 0; j < row.length; j++) {
                     if (j > 0) {
-                        w.write(',');
+                        line.append(',');
                     }
-                    w.write(Float.toString(row[j]));
+                    FloatText.append(line, row[j]);
                 }
-                w.write('\n');
+                w.append(line).write('\n');
             }
             w.flush();
         });

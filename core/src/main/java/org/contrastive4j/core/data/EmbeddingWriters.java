@@ -372,11 +372,11 @@ public final class EmbeddingWriters {
             sb.append(csvCell(c.label(i))).append(',');
         }
         if (c.scores() != null) {
-            sb.append(c.scores()[i]).append(',');
+            FloatText.append(sb, c.scores()[i]).append(',');
         }
         if (row != null) {
             for (float v : row) {
-                sb.append(v).append(',');
+                FloatText.append(sb, v).append(',');
             }
         }
         if (sb.length() > 0) {
@@ -418,6 +418,6 @@ public final class EmbeddingWriters {
     }
 
     private static StringBuilder number(StringBuilder sb, float v) {
-        return Float.isFinite(v) ? sb.append(v) : sb.append("null");
+        return Float.isFinite(v) ? FloatText.append(sb, v) : sb.append("null");
     }
 }
