@@ -18,8 +18,8 @@ import ai.djl.util.PairList;
  * their size on every call with AVX2 kernels, and off or NaN on some calls with AVX-512 kernels, so narrow encoders
  * trained on garbage or diverged. Filter counts that are multiples of 16 were exact in every case tried, so the padded
  * convolution takes the correct path; the padded filters are zeros that receive no update, and the output is the same.
- * Inference and filter counts already aligned run DJL's own forward unchanged. The exporter converts this block as the
- * {@link Conv2d} it is.
+ * Inference, GPUs and filter counts already aligned run DJL's own forward unchanged. The exporter converts this block
+ * as the {@link Conv2d} it is.
  */
 public final class LaneAlignedConv2d extends Conv2d {
 
@@ -40,10 +40,10 @@ public final class LaneAlignedConv2d extends Conv2d {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         int aligned = (filters + LANES - 1) / LANES * LANES;
-        if (!training || aligned == filters || groups != 1) {
-            return super.forwardInternal(store, inputs, training, params);
-        }
         NDArray x = inputs.singletonOrThrow();
+        if (!training || aligned == filters || groups != 1 || x.getDevice().isGpu()) {
+            return super.forwardInternal(store, inputs, training, params); // oneDNN computes on CPUs only
+        }
         NDArray w = store.getValue(weight, x.getDevice(), true);
         Shape ws = w.getShape();
         NDArray paddedW = w.concat(x.getManager().zeros(new Shape(aligned - filters, ws.get(1), ws.get(2), ws.get(3)),
