@@ -15,8 +15,8 @@ public final class FloatText {
 
     /** Exact powers of ten: 10^0 .. 10^22 are exact doubles. */
     private static final double[] POW10 = new double[23];
-    /** The doubles nearest to 10^-4 .. 10^7 (comparing a float with them finds its decimal exponent exactly). */
-    private static final double[] DECADES = {1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    /** The doubles nearest to 10^-3 .. 10^7 (comparing a float with them finds its decimal exponent exactly). */
+    private static final double[] DECADES = {1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
 
     static {
         double p = 1;
@@ -35,9 +35,9 @@ public final class FloatText {
             return sb.append(f);
         }
         double v = a;
-        // floor(log10 v): floor(e2 * log10(2)) (78913 / 2^18 is log10(2) to 6 digits), or one more
+        // floor(log10 v): floor(e2 * log10(2)) (78913 / 2^18 is log10(2) to 6 digits, so -4 .. 6 here), or one more
         int e10 = (Math.getExponent(a) * 78913) >> 18;
-        if (v >= DECADES[e10 + 5]) {
+        if (v >= DECADES[e10 + 4]) { // 10^(e10 + 1)
             e10++;
         }
         // f's rounding interval: the midpoints to its neighbours, exact in double (floats have 24-bit significands)

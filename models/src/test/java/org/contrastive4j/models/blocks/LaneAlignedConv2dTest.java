@@ -40,24 +40,25 @@ class LaneAlignedConv2dTest {
         double[] forward(float[] in, float[] w) {
             int os = outSize();
             double[] out = new double[BATCH * filters * os * os];
-            each((n, o, y, x, c, i, j, inIdx, outIdx, wIdx) -> out[outIdx] += (double) in[inIdx] * w[wIdx]);
+            each((inIdx, outIdx, wIdx) -> out[outIdx] += (double) in[inIdx] * w[wIdx]);
             return out;
         }
 
         double[] inputGradient(float[] gradOut, float[] w) {
             double[] g = new double[BATCH * channels * size * size];
-            each((n, o, y, x, c, i, j, inIdx, outIdx, wIdx) -> g[inIdx] += (double) gradOut[outIdx] * w[wIdx]);
+            each((inIdx, outIdx, wIdx) -> g[inIdx] += (double) gradOut[outIdx] * w[wIdx]);
             return g;
         }
 
         double[] weightGradient(float[] in, float[] gradOut) {
             double[] g = new double[filters * channels * kernel * kernel];
-            each((n, o, y, x, c, i, j, inIdx, outIdx, wIdx) -> g[wIdx] += (double) gradOut[outIdx] * in[inIdx]);
+            each((inIdx, outIdx, wIdx) -> g[wIdx] += (double) gradOut[outIdx] * in[inIdx]);
             return g;
         }
 
+        /** One product of the sum: the flat indices of its input value, output value and weight. */
         interface Term {
-            void add(int n, int o, int y, int x, int c, int i, int j, int inIdx, int outIdx, int wIdx);
+            void add(int inIdx, int outIdx, int wIdx);
         }
 
         void each(Term t) {
@@ -77,7 +78,7 @@ class LaneAlignedConv2dTest {
                                         if (ix < 0 || ix >= size) {
                                             continue;
                                         }
-                                        t.add(n, o, y, x, c, i, j, ((n * channels + c) * size + iy) * size + ix,
+                                        t.add(((n * channels + c) * size + iy) * size + ix,
                                                 ((n * filters + o) * os + y) * os + x,
                                                 ((o * channels + c) * kernel + i) * kernel + j);
                                     }
