@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -52,13 +51,12 @@ final class ApiHandler extends Handler.Abstract {
     private final ServeMetrics metrics;
     private final BearerAuth auth;
     private final RequestReader reader;
-    private final Executor responder;
     private final ModelInfo info;
     private final List<String> allOutputs;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
 
-    ApiHandler(ServedModel model, ServeConfig config, BatchQueue queue, ServeMetrics metrics, Executor responder) {
+    ApiHandler(ServedModel model, ServeConfig config, BatchQueue queue, ServeMetrics metrics) {
         super(InvocationType.BLOCKING);
         this.model = model;
         this.config = config;
@@ -67,7 +65,6 @@ final class ApiHandler extends Handler.Abstract {
         this.auth = new BearerAuth(config.apiKeys());
         this.info = model.info();
         this.reader = new RequestReader(info, config.maxRequestRows(), ImageDecoder.defaults());
-        this.responder = responder;
         this.allOutputs = info.outputNames();
     }
 
@@ -248,14 +245,17 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    /** Queues the rows and answers, on Jetty's pool, when their batch is done or the request is given up. */
+    /**
+     * Queues the rows and answers when their batch is done (on the queue's answering threads, Jetty's pool) or the
+     * request is given up (on the thread that gave it up).
+     */
     private void infer(Exchange x, List<Work> works, RequestReader.Rows rows, Function<Object[][], String> render) {
         x.rows = rows.rows();
         Job job = new Job(works, rows.values(), rows.rows());
         job.clientGone = () -> x.clientGone();
         x.request.addFailureListener(failure -> queue.abandon(job, Job.Abandoned.CLIENT_GONE));
         queue.submit(job, x.arrivalAnnounced.getAndSet(false));
-        job.result.whenCompleteAsync((result, failure) -> {
+        job.result.whenComplete((result, failure) -> {
             if (failure == null) {
                 String body;
                 try {
@@ -281,7 +281,7 @@ final class ApiHandler extends Handler.Abstract {
             } else {
                 x.error(new ApiException(500, "inference failed: " + cause.getMessage()));
             }
-        }, responder);
+        });
     }
 
     /**

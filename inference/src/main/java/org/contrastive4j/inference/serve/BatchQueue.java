@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +27,21 @@ import org.slf4j.LoggerFactory;
  * from the requests that arrive while the model runs. Results are the same as one call per request (the rows are
  * only concatenated). The queue is bounded in rows. A request that timed out leaves
  * the queue at once; one whose client closed the connection is found out when its batch forms (HTTP/1.1 gives no
- * earlier sign); neither is computed.
+ * earlier sign) if it has waited {@link #CLIENT_CHECK_AFTER_MS} or more; neither is computed. A batch's answers are
+ * handed to the answering executor in at most one task per core, not one per request: each hand-over wakes a thread,
+ * and this thread, the one that runs the model, is the server's bottleneck.
  */
 final class BatchQueue implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchQueue.class);
+    /**
+     * Only requests that have waited this long get their connection checked before their batch runs. The check is a
+     * system call on the batching thread; a request younger than this costs less to compute than to check, and
+     * requests wait longer than this exactly when dropping the ones whose clients left matters: when the queue is long.
+     */
+    static final long CLIENT_CHECK_AFTER_MS = 10;
+    private static final long CLIENT_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(CLIENT_CHECK_AFTER_MS);
+    private static final int ANSWER_TASKS = Runtime.getRuntime().availableProcessors();
 
     private final BatchBackend backend;
     private final int[] sampleShape;
@@ -39,6 +51,7 @@ final class BatchQueue implements AutoCloseable {
     private final int maxQueueRows;
     private final int timeoutMs;
     private final ServeMetrics metrics;
+    private final Executor answers;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job> pending = new ArrayDeque<>();
@@ -52,7 +65,11 @@ final class BatchQueue implements AutoCloseable {
     private int arriving;
     private boolean closing;
 
-    BatchQueue(BatchBackend backend, int[] sampleShape, ServeConfig config, ServeMetrics metrics) {
+    /**
+     * A queue whose batching thread starts at once. {@code answers} completes the jobs of each finished batch (their
+     * futures' synchronous actions, the answers, run there).
+     */
+    BatchQueue(BatchBackend backend, int[] sampleShape, ServeConfig config, ServeMetrics metrics, Executor answers) {
         this.backend = backend;
         this.sampleShape = sampleShape.clone();
         this.sampleLength = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
@@ -61,6 +78,7 @@ final class BatchQueue implements AutoCloseable {
         this.maxQueueRows = config.maxQueueRows();
         this.timeoutMs = config.requestTimeoutMs();
         this.metrics = metrics;
+        this.answers = answers;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "c4j-serve-timeouts"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.worker = daemon(this::work, "c4j-serve-batcher");
@@ -245,7 +263,9 @@ final class BatchQueue implements AutoCloseable {
 
     private void run(List<Job> batch) {
         // Given up between leaving the queue and now, or its client has closed the connection: not computed.
-        batch.removeIf(j -> j.result.isDone() || (j.clientGone.getAsBoolean() && abandon(j, Job.Abandoned.CLIENT_GONE)));
+        long checkBefore = System.nanoTime() - CLIENT_CHECK_AFTER_NANOS;
+        batch.removeIf(j -> j.result.isDone()
+                || (j.enqueuedNanos - checkBefore <= 0 && j.clientGone.getAsBoolean() && abandon(j, Job.Abandoned.CLIENT_GONE)));
         if (batch.isEmpty()) {
             return;
         }
@@ -257,7 +277,19 @@ final class BatchQueue implements AutoCloseable {
             }
         }
         byWork.forEach(this::run);
-        for (Job j : batch) {
+        int perTask = (batch.size() + ANSWER_TASKS - 1) / ANSWER_TASKS;
+        for (int from = 0; from < batch.size(); from += perTask) {
+            List<Job> jobs = batch.subList(from, Math.min(batch.size(), from + perTask));
+            try {
+                answers.execute(() -> complete(jobs));
+            } catch (RejectedExecutionException e) {
+                complete(jobs); // the server's threads are stopping: answer here
+            }
+        }
+    }
+
+    private static void complete(List<Job> jobs) {
+        for (Job j : jobs) {
             j.result.complete(j.partial);
         }
     }

@@ -32,13 +32,12 @@ public final class EmbeddingServer {
         this.config = config;
         // ImageIO would otherwise back every decoded request image with a temporary file: keep its cache in memory.
         ImageIO.setUseCache(false);
-        ServeMetrics metrics = new ServeMetrics();
-        this.queue = new BatchQueue(backend, model.info().inputShape(), config, metrics);
-        metrics.queue(queue::queuedRows, queue::queuedRequests, queue::arrivingRequests);
-
         QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()));
         threads.setName("c4j-serve-http");
         threads.setDaemon(true);
+        ServeMetrics metrics = new ServeMetrics();
+        this.queue = new BatchQueue(backend, model.info().inputShape(), config, metrics, threads);
+        metrics.queue(queue::queuedRows, queue::queuedRequests, queue::arrivingRequests);
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -49,7 +48,7 @@ public final class EmbeddingServer {
         // Longer than the request timeout: a request waiting for its batch must not be failed as an idle connection.
         connector.setIdleTimeout(Math.max(30_000L, config.requestTimeoutMs() + 5_000L));
         server.addConnector(connector);
-        this.handler = new ApiHandler(model, config, queue, metrics, threads);
+        this.handler = new ApiHandler(model, config, queue, metrics);
         server.setHandler(handler);
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);

@@ -465,6 +465,8 @@ class EmbeddingServerTest {
                 s.getOutputStream().flush();
                 f.awaitMetric("c4j_serve_queue_requests", n -> n == 1);
             } // the client goes away while its request waits
+            // only requests that have waited a while get their connection checked: this one waits long enough
+            Thread.sleep(5 * BatchQueue.CLIENT_CHECK_AFTER_MS);
             f.gate.open();
             assertEquals(200, held.get().status());
             f.awaitMetric("c4j_serve_abandoned_total{reason=\"client_gone\"}", n -> n == 1);
