@@ -28,16 +28,16 @@ import org.slf4j.LoggerFactory;
  * only concatenated). The queue is bounded in rows. A request that timed out leaves
  * the queue at once; one whose client closed the connection is found out when its batch forms (HTTP/1.1 gives no
  * earlier sign) if it has waited {@link #CLIENT_CHECK_AFTER_MS} or more; neither is computed. A batch's answers are
- * handed to the answering executor in at most one task per core, not one per request: each hand-over wakes a thread,
- * and this thread, the one that runs the model, is the server's bottleneck.
+ * handed to the answering executor in at most one task per core, not one per request: each hand-over can wake a
+ * thread, and the batching thread pays for that before it can form the next batch.
  */
 final class BatchQueue implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchQueue.class);
     /**
      * Only requests that have waited this long get their connection checked before their batch runs. The check is a
-     * system call on the batching thread; a request younger than this costs less to compute than to check, and
-     * requests wait longer than this exactly when dropping the ones whose clients left matters: when the queue is long.
+     * system call on the batching thread for each request checked. Under normal load requests wait a few ms and their
+     * clients are still there; requests queued long enough for clients to give up on them have waited longer than this.
      */
     static final long CLIENT_CHECK_AFTER_MS = 10;
     private static final long CLIENT_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(CLIENT_CHECK_AFTER_MS);
