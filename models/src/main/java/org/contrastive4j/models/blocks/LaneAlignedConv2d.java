@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * DJL's {@link Conv2d} with the same parameters, whose training-mode forward computes with its filters padded by zero
- * filters to a multiple of {@value #LANES}, then drops the padding.
+ * DJL's {@link Conv2d} without bias, with the same parameters, whose training-mode forward computes with its filters
+ * padded by zero filters to a multiple of {@value #LANES}, then drops the padding.
  *
  * <p>Why: the oneDNN inside PyTorch 2.7.1 (DJL's engine) computes wrong input gradients for a convolution whose filter
  * count is not a multiple of its SIMD width (8 floats with AVX2, 16 with AVX-512), for kernels larger than 1x1. Measured
@@ -48,12 +48,8 @@ public final class LaneAlignedConv2d extends Conv2d {
         Shape ws = w.getShape();
         NDArray paddedW = w.concat(x.getManager().zeros(new Shape(aligned - filters, ws.get(1), ws.get(2), ws.get(3)),
                 w.getDataType()), 0);
-        NDArray paddedB = null;
-        if (includeBias) {
-            NDArray b = store.getValue(bias, x.getDevice(), true);
-            paddedB = b.concat(x.getManager().zeros(new Shape(aligned - filters), b.getDataType()), 0);
-        }
-        NDArray y = Conv2d.conv2d(x, paddedW, paddedB, stride, padding, dilation, groups).singletonOrThrow();
+        // no bias to pad: noBias is the only way to build one
+        NDArray y = Conv2d.conv2d(x, paddedW, null, stride, padding, dilation, groups).singletonOrThrow();
         return new NDList(y.get(new NDIndex(":, :{}", filters)));
     }
 }
