@@ -15,6 +15,8 @@ public final class FloatText {
 
     /** Exact powers of ten: 10^0 .. 10^22 are exact doubles. */
     private static final double[] POW10 = new double[23];
+    /** 10^0 .. 10^18 as longs. */
+    private static final long[] POW10_LONG = new long[19];
     /** The doubles nearest to 10^-3 .. 10^7 (comparing a float with them finds its decimal exponent exactly). */
     private static final double[] DECADES = {1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
 
@@ -23,6 +25,11 @@ public final class FloatText {
         for (int i = 0; i < POW10.length; i++) {
             POW10[i] = p;
             p *= 10;
+        }
+        long q = 1;
+        for (int i = 0; i < POW10_LONG.length; i++) {
+            POW10_LONG[i] = q;
+            q *= 10;
         }
     }
 
@@ -91,33 +98,20 @@ public final class FloatText {
             d /= 10;
             frac--;
         }
-        char[] out = new char[32];
-        int at = out.length; // filled from the right
         if (frac <= 0) {
-            out[--at] = '0';
-            out[--at] = '.';
+            sb.append(d);
             for (int i = 0; i < -frac; i++) {
-                out[--at] = '0';
+                sb.append('0');
             }
-            for (; d > 0; d /= 10) {
-                out[--at] = (char) ('0' + (int) (d % 10));
-            }
-            return sb.append(out, at, out.length - at);
+            return sb.append(".0");
         }
-        int written = 0;
-        for (; d > 0; d /= 10, written++) {
-            if (written == frac) {
-                out[--at] = '.';
-            }
-            out[--at] = (char) ('0' + (int) (d % 10));
+        // Straight into the builder, no buffer per value: this runs for every number the server writes.
+        long scale = POW10_LONG[frac];
+        long fraction = d % scale; // not 0: its last digit is not 0
+        sb.append(d / scale).append('.');
+        for (long p = scale / 10; fraction < p; p /= 10) {
+            sb.append('0');
         }
-        if (written <= frac) {
-            for (; written < frac; written++) {
-                out[--at] = '0';
-            }
-            out[--at] = '.';
-            out[--at] = '0';
-        }
-        return sb.append(out, at, out.length - at);
+        return sb.append(fraction);
     }
 }
