@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -32,11 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiHandler extends Handler.Abstract {
 
-    /** The access log's logger name: one line per request at info. */
-    static final String ACCESS_LOG = "org.contrastive4j.inference.serve.access";
-
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOG);
+    /**
+     * Bodies up to this size are decoded on the thread that read them, possibly Jetty's selector: a single image a
+     * few hundred pixels wide, or some thousand floats, takes well under a millisecond. Larger ones would hold up
+     * the other connections that thread serves, so they are handed to the pool.
+     */
+    static final int INLINE_BODY_BYTES = 16 << 10;
     private static final String JSON = "application/json";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     /** The Open Inference Protocol's header announcing a binary tensor body. */
@@ -49,6 +53,8 @@ final class ApiHandler extends Handler.Abstract {
     private final ServeConfig config;
     private final BatchQueue queue;
     private final ServeMetrics metrics;
+    private final AccessLog accessLog;
+    private final Executor pool;
     private final BearerAuth auth;
     private final RequestReader reader;
     private final ModelInfo info;
@@ -56,12 +62,21 @@ final class ApiHandler extends Handler.Abstract {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
 
-    ApiHandler(ServedModel model, ServeConfig config, BatchQueue queue, ServeMetrics metrics) {
-        super(InvocationType.BLOCKING);
+    /**
+     * {@code pool} takes the work of requests whose body is over {@link #INLINE_BODY_BYTES}; smaller ones are decoded
+     * and queued on the thread that read them.
+     */
+    ApiHandler(ServedModel model, ServeConfig config, BatchQueue queue, ServeMetrics metrics, AccessLog accessLog,
+            Executor pool) {
+        // Nothing here blocks: bodies are read as they arrive, rows go to the queue, answers are written when their
+        // batch is done. So Jetty may run a request on the thread that read it, instead of waking a pool thread for it.
+        super(InvocationType.NON_BLOCKING);
+        this.pool = pool;
         this.model = model;
         this.config = config;
         this.queue = queue;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.auth = new BearerAuth(config.apiKeys());
         this.info = model.info();
         this.reader = new RequestReader(info, config.maxRequestRows(), ImageDecoder.defaults());
@@ -154,7 +169,7 @@ final class ApiHandler extends Handler.Abstract {
             case "/info" -> {
                 x.route = path;
                 get(x);
-                x.send(200, JSON, Responses.info(model, config, reader.takesImages()));
+                x.send(200, JSON, Responses.info(model, config, queue.concurrentBatches(), reader.takesImages()));
             }
             case "/metrics" -> {
                 x.route = path;
@@ -298,21 +313,26 @@ final class ApiHandler extends Handler.Abstract {
                     + " (--max-body-bytes)");
         }
         x.announceArrival(); // every body read here is rows on their way to the batch queue
-        new BodyReader(x, max, declared, then).run();
+        new BodyReader(x, max, declared, then, pool).run();
     }
 
-    /** The read loop of {@link #withBody}: copies chunks as they come, asks Jetty to call back when none is ready. */
+    /**
+     * The read loop of {@link #withBody}: copies chunks as they come, asks Jetty to call back when none is ready, and
+     * hands a whole body over {@link #INLINE_BODY_BYTES} to the pool.
+     */
     private static final class BodyReader implements Runnable {
         private final Exchange x;
         private final int max;
         private final Consumer<byte[]> then;
+        private final Executor pool;
         private byte[] bytes;
         private int size;
 
-        BodyReader(Exchange x, int max, long declared, Consumer<byte[]> then) {
+        BodyReader(Exchange x, int max, long declared, Consumer<byte[]> then, Executor pool) {
             this.x = x;
             this.max = max;
             this.then = then;
+            this.pool = pool;
             // grown as bytes arrive: a declared length is a claim, not yet memory worth reserving
             this.bytes = new byte[(int) Math.min(max, Math.min(declared >= 0 ? declared : 8192, 64 << 10))];
         }
@@ -350,7 +370,16 @@ final class ApiHandler extends Handler.Abstract {
                 }
                 if (last) {
                     x.bodyRead = true;
-                    then.accept(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+                    byte[] body = size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+                    if (size <= INLINE_BODY_BYTES) {
+                        then.accept(body);
+                        return;
+                    }
+                    try {
+                        pool.execute(() -> answering(x, () -> then.accept(body)));
+                    } catch (RejectedExecutionException e) {
+                        throw new ApiException(503, "the server is shutting down", 1);
+                    }
                     return;
                 }
             }
@@ -504,9 +533,14 @@ final class ApiHandler extends Handler.Abstract {
         private void finish(int status, int bytes) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.request(route, status, seconds);
-            if (ACCESS.isInfoEnabled()) {
-                ACCESS.info("{} {} {} {} {}B {}ms{}", Request.getRemoteAddr(request), request.getMethod(), path, status, bytes,
-                        Math.round(seconds * 1e4) / 10.0, rows > 0 ? " rows=" + rows : "");
+            if (accessLog.enabled()) {
+                StringBuilder line = new StringBuilder(96).append(Request.getRemoteAddr(request)).append(' ')
+                        .append(request.getMethod()).append(' ').append(path).append(' ').append(status).append(' ')
+                        .append(bytes).append("B ").append(Math.round(seconds * 1e4) / 10.0).append("ms");
+                if (rows > 0) {
+                    line.append(" rows=").append(rows);
+                }
+                accessLog.log(line.toString());
             }
         }
     }

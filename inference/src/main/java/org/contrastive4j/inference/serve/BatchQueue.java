@@ -18,18 +18,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one queue in front of the model, and the thread that empties it: it takes the oldest request, lets others join
- * it until the batch holds {@code maxBatchSize} rows or the oldest has waited {@code maxBatchDelayMs}, whichever
- * comes first, and runs each piece of work over all the batch's rows in one model call. It waits only for requests
- * that are on their way: ones whose body the server has begun to read ({@link #arriving()}). When every request the
- * server has received is already in the batch, nobody else can join it soon (the clients are waiting for answers),
- * so it runs at once: one client gets ~0.3 ms answers instead of the full delay, and under load batches still form
- * from the requests that arrive while the model runs. Results are the same as one call per request (the rows are
- * only concatenated). The queue is bounded in rows. A request that timed out leaves
- * the queue at once; one whose client closed the connection is found out when its batch forms (HTTP/1.1 gives no
- * earlier sign) if it has waited {@link #CLIENT_CHECK_AFTER_MS} or more; neither is computed. A batch's answers are
- * handed to the answering executor in at most one task per core, not one per request: each hand-over can wake a
- * thread, and the batching thread pays for that before it can form the next batch.
+ * The one queue in front of the model, and the batching threads that empty it. A batching thread takes the oldest
+ * request, lets others join it until the batch holds {@code maxBatchSize} rows or the oldest has waited
+ * {@code maxBatchDelayMs}, whichever comes first, and runs each piece of work over all the batch's rows in one model
+ * call. It waits only for requests that are on their way: ones whose body the server has begun to read
+ * ({@link #arriving()}). When every request the server has received is already in the batch, nobody else can join it
+ * soon (the clients are waiting for answers), so it runs at once: one client gets ~0.3 ms answers instead of the full
+ * delay, and under load batches still form from the requests that arrive while the model runs. Results are the same
+ * as one call per request (the rows are only concatenated).
+ *
+ * <p>{@code concurrentBatches} threads each form and run batches, so that many model calls can run at once: on a CPU,
+ * two calls on one ONNX Runtime thread each get more done than one call on two threads, which spend part of every
+ * operator handing work to each other and waking up. Each batch is formed from the requests queued when its thread
+ * comes for them; nothing else is shared between them.
+ *
+ * <p>The queue is bounded in rows. A request that timed out leaves the queue at once; one whose client closed the
+ * connection is found out when its batch forms (HTTP/1.1 gives no earlier sign) if it has waited
+ * {@link #CLIENT_CHECK_AFTER_MS} or more; neither is computed. A batch's answers are handed to the answering executor
+ * in at most one task per core, not one per request: each hand-over can wake a thread, and the batching thread pays
+ * for that before it can form the next batch.
  */
 final class BatchQueue implements AutoCloseable {
 
@@ -56,9 +63,9 @@ final class BatchQueue implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job> pending = new ArrayDeque<>();
     private final ScheduledThreadPoolExecutor timer;
-    private final Thread worker;
+    private final List<Thread> batchers = new ArrayList<>();
     private int queuedRows;
-    /** Requests and rows taken into the batch that is forming (waiting for more to join); guarded by lock. */
+    /** Requests and rows taken into the batches that are forming (waiting for more to join); guarded by lock. */
     private int formingRequests;
     private int formingRows;
     /** Requests whose body is being read, to be submitted or refused ({@link #arriving()}); guarded by lock. */
@@ -66,10 +73,14 @@ final class BatchQueue implements AutoCloseable {
     private boolean closing;
 
     /**
-     * A queue whose batching thread starts at once. {@code answers} completes the jobs of each finished batch (their
-     * futures' synchronous actions, the answers, run there).
+     * A queue whose {@code concurrentBatches} batching threads start at once. {@code answers} completes the jobs of
+     * each finished batch (their futures' synchronous actions, the answers, run there).
      */
-    BatchQueue(BatchBackend backend, int[] sampleShape, ServeConfig config, ServeMetrics metrics, Executor answers) {
+    BatchQueue(BatchBackend backend, int[] sampleShape, ServeConfig config, int concurrentBatches, ServeMetrics metrics,
+            Executor answers) {
+        if (concurrentBatches < 1) {
+            throw new IllegalArgumentException("concurrent batches must be at least 1, not " + concurrentBatches);
+        }
         this.backend = backend;
         this.sampleShape = sampleShape.clone();
         this.sampleLength = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
@@ -81,8 +92,11 @@ final class BatchQueue implements AutoCloseable {
         this.answers = answers;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "c4j-serve-timeouts"));
         this.timer.setRemoveOnCancelPolicy(true);
-        this.worker = daemon(this::work, "c4j-serve-batcher");
-        this.worker.start();
+        for (int i = 0; i < concurrentBatches; i++) {
+            Thread t = daemon(this::work, "c4j-serve-batcher-" + i);
+            batchers.add(t);
+            t.start();
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -173,6 +187,11 @@ final class BatchQueue implements AutoCloseable {
         }
     }
 
+    /** How many batches can run at once: one per batching thread. */
+    int concurrentBatches() {
+        return batchers.size();
+    }
+
     int arrivingRequests() {
         lock.lock();
         try {
@@ -192,7 +211,7 @@ final class BatchQueue implements AutoCloseable {
         }
     }
 
-    /** Refuses new jobs, lets the worker finish those queued, and waits for it. */
+    /** Refuses new jobs, lets the batching threads finish those queued, and waits for them. */
     @Override
     public void close() {
         lock.lock();
@@ -203,7 +222,9 @@ final class BatchQueue implements AutoCloseable {
             lock.unlock();
         }
         try {
-            worker.join();
+            for (Thread t : batchers) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -253,8 +274,8 @@ final class BatchQueue implements AutoCloseable {
                 }
                 changed.awaitNanos(wait);
             }
-            formingRequests = 0;
-            formingRows = 0;
+            formingRequests -= batch.size();
+            formingRows -= rows;
             return batch;
         } finally {
             lock.unlock();

@@ -2,6 +2,7 @@ package org.contrastive4j.inference.serve;
 
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import org.contrastive4j.core.device.CpuCores;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedding and classification server over one {@link ServedModel}: Jetty on {@code host:port}, the API of
  * {@link ApiHandler}, one {@link BatchQueue}. {@link #stop()} is graceful: the port closes, requests already in are
- * answered, new ones on open connections get 503, then the batching thread ends. The model is not closed here.
+ * answered, new ones on open connections get 503, then the batching threads end. The model is not closed here.
  * Starting a server turns ImageIO's disk cache off for the JVM ({@link ImageIO#setUseCache}).
  */
 public final class EmbeddingServer {
@@ -25,6 +26,7 @@ public final class EmbeddingServer {
     private final ServerConnector connector;
     private final BatchQueue queue;
     private final ApiHandler handler;
+    private final AccessLog accessLog;
     private final ServeConfig config;
     private boolean stopped;
 
@@ -36,19 +38,22 @@ public final class EmbeddingServer {
         threads.setName("c4j-serve-http");
         threads.setDaemon(true);
         ServeMetrics metrics = new ServeMetrics();
-        this.queue = new BatchQueue(backend, model.info().inputShape(), config, metrics, threads);
+        this.queue = new BatchQueue(backend, model.info().inputShape(), config, concurrentBatches(model, config), metrics, threads);
         metrics.queue(queue::queuedRows, queue::queuedRequests, queue::arrivingRequests);
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        // Jetty's own choice of selector threads (1 on 2 cores, up to 4): small requests are read, decoded and queued
+        // on them (ApiHandler is non-blocking), so more cores get more of them.
+        this.connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
         // Longer than the request timeout: a request waiting for its batch must not be failed as an idle connection.
         connector.setIdleTimeout(Math.max(30_000L, config.requestTimeoutMs() + 5_000L));
         server.addConnector(connector);
-        this.handler = new ApiHandler(model, config, queue, metrics);
+        this.accessLog = AccessLog.toLogger();
+        this.handler = new ApiHandler(model, config, queue, metrics, accessLog, threads);
         server.setHandler(handler);
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
@@ -56,6 +61,22 @@ public final class EmbeddingServer {
         // stop() itself waits for the requests in flight; Jetty's own graceful phase would cut waiting ones after 1 s.
         server.setStopTimeout(0);
         server.setStopAtShutdown(false); // the command stops it on SIGTERM / SIGINT and then exits 0
+    }
+
+    /**
+     * {@link ServeConfig#concurrentBatches()} resolved: automatic is one batch per physical core that the model's
+     * intra-op threads leave on a CPU, and one on a GPU (its calls queue on the device anyway).
+     */
+    static int concurrentBatches(ServedModel model, ServeConfig config) {
+        if (config.concurrentBatches() != ServeConfig.AUTO_CONCURRENT_BATCHES) {
+            return config.concurrentBatches();
+        }
+        if (model.info().device().isGpu()) {
+            return 1;
+        }
+        int perCall = model.embedder().options().intraOpThreads();
+        int cores = CpuCores.physical();
+        return Math.max(1, cores / (perCall > 0 ? perCall : cores));
     }
 
     /**
@@ -74,6 +95,7 @@ public final class EmbeddingServer {
             s.server.start();
         } catch (Exception e) {
             s.queue.close();
+            s.accessLog.close();
             try {
                 s.server.stop();
             } catch (Exception ignored) {
@@ -110,7 +132,7 @@ public final class EmbeddingServer {
     /**
      * Stops gracefully: closes the port (new connections are refused), answers 503 to requests arriving on open
      * connections, waits for the requests already received to be answered (up to the request timeout and a second),
-     * then closes the connections and ends the batching thread. Idempotent.
+     * then closes the connections and ends the batching threads. Idempotent.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -132,6 +154,7 @@ public final class EmbeddingServer {
             throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
         } finally {
             queue.close();
+            accessLog.close();
         }
     }
 

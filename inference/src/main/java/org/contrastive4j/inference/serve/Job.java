@@ -47,7 +47,7 @@ final class Job {
     final float[] values;
     final int rows;
     final CompletableFuture<Object[][]> result = new CompletableFuture<>();
-    /** Filled by the batching thread only, work by work, before {@link #result} completes. */
+    /** Filled by its batch's thread only, work by work, before {@link #result} completes. */
     final Object[][] partial;
     long enqueuedNanos;
     /** Whether the request's client has gone away; asked once, just before the job's batch runs. */

@@ -192,7 +192,7 @@ final class Responses {
     }
 
     /** {@code GET /info}: what is served and how. */
-    static String info(ServedModel model, ServeConfig config, boolean imageInput) {
+    static String info(ServedModel model, ServeConfig config, int concurrentBatches, boolean imageInput) {
         ModelInfo info = model.info();
         return write(w -> {
             w.beginObject();
@@ -258,6 +258,7 @@ final class Responses {
             w.name("limits").beginObject();
             w.name("max_batch_size").value(config.maxBatchSize());
             w.name("max_batch_delay_ms").value(config.maxBatchDelayMs());
+            w.name("concurrent_batches").value(concurrentBatches);
             w.name("max_queue_rows").value(config.maxQueueRows());
             w.name("max_request_rows").value(config.maxRequestRows());
             w.name("max_body_bytes").value(config.maxBodyBytes());

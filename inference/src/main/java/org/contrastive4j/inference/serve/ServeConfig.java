@@ -18,6 +18,8 @@ public final class ServeConfig {
     public static final int DEFAULT_MAX_BODY_BYTES = 16 << 20;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_TOP_K = 5;
+    /** {@link #concurrentBatches()}: chosen from the model's device and threads when the server starts. */
+    public static final int AUTO_CONCURRENT_BATCHES = 0;
     /**
      * Jetty's worker threads by default: 4 per core, at least 8. Nothing they do blocks (bodies are read
      * asynchronously, answers written when the batch is done), so more threads than that only take turns on the
@@ -37,6 +39,7 @@ public final class ServeConfig {
     private final int requestTimeoutMs;
     private final int topK;
     private final int httpThreads;
+    private final int concurrentBatches;
     private final List<String> apiKeys;
 
     private ServeConfig(Builder b) {
@@ -51,6 +54,7 @@ public final class ServeConfig {
         this.requestTimeoutMs = b.requestTimeoutMs;
         this.topK = b.topK;
         this.httpThreads = b.httpThreads;
+        this.concurrentBatches = b.concurrentBatches;
         this.apiKeys = List.copyOf(b.apiKeys);
         if (maxRequestRows > maxQueueRows) {
             throw new IllegalArgumentException("--max-request-rows " + maxRequestRows + " is more than --max-queue-rows "
@@ -112,9 +116,18 @@ public final class ServeConfig {
         return topK;
     }
 
-    /** Jetty's worker threads (they read, parse and answer requests; the model runs on the batching thread). */
+    /** Jetty's worker threads (they read, parse and answer requests; the model runs on the batching threads). */
     public int httpThreads() {
         return httpThreads;
+    }
+
+    /**
+     * How many batches may run through the model at once, each on its own batching thread;
+     * {@link #AUTO_CONCURRENT_BATCHES} (the default): on a CPU, one per physical core that the model's intra-op threads
+     * leave (cores ÷ threads per call, at least 1); on a GPU, 1.
+     */
+    public int concurrentBatches() {
+        return concurrentBatches;
     }
 
     /** Accepted bearer tokens; empty: no authentication. */
@@ -134,6 +147,7 @@ public final class ServeConfig {
         private int requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
         private int topK = DEFAULT_TOP_K;
         private int httpThreads = DEFAULT_HTTP_THREADS;
+        private int concurrentBatches = AUTO_CONCURRENT_BATCHES;
         private List<String> apiKeys = List.of();
 
         private Builder(String modelName) {
@@ -193,6 +207,12 @@ public final class ServeConfig {
 
         public Builder httpThreads(int threads) {
             this.httpThreads = range("--http-threads", threads, 8, 4096);
+            return this;
+        }
+
+        /** See {@link ServeConfig#concurrentBatches()}; 0 = automatic. */
+        public Builder concurrentBatches(int batches) {
+            this.concurrentBatches = range("--concurrent-batches", batches, 0, 256);
             return this;
         }
 

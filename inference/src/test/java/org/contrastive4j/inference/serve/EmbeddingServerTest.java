@@ -8,6 +8,7 @@ import static org.contrastive4j.inference.serve.ServerFixture.unbatched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -32,15 +33,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.contrastive4j.core.cli.C4j;
 import org.contrastive4j.core.data.Samples;
+import org.contrastive4j.core.device.CpuCores;
 import org.contrastive4j.core.knn.KnnIndex;
 import org.contrastive4j.core.knn.Metric;
 import org.contrastive4j.core.knn.Prediction;
 import org.contrastive4j.core.knn.Vote;
 import org.contrastive4j.inference.Classifier;
 import org.contrastive4j.inference.Embedder;
+import org.contrastive4j.inference.EmbedderOptions;
 import org.contrastive4j.inference.TestModels;
 import org.contrastive4j.inference.serve.ServerFixture.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -360,6 +365,71 @@ class EmbeddingServerTest {
             assertEquals(3, (int) f.metric("c4j_serve_batch_rows_bucket{le=\"8\"}"));
             assertEquals(13, (int) f.metric("c4j_serve_batch_rows_sum"));
             assertEquals(13, (int) f.metric("c4j_serve_requests_total{route=\"/embed\",status=\"200\"}"));
+        }
+    }
+
+    @Test
+    void concurrentBatchesRunThroughTheModelAtOnce() throws Exception {
+        float[][] rows = TestModels.randomRows(2, 21, 16, 0, 1);
+        float[][] expected = unbatched(embedder, rows);
+        ServedModel model = head();
+        // Each batch waits inside the model for another one to be there too: with one batch at a time, the first
+        // would wait in vain and fail.
+        CyclicBarrier together = new CyclicBarrier(2);
+        BatchBackend meeting = (work, batch) -> {
+            try {
+                together.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("no second batch ran alongside this one", e);
+            }
+            return model.run(work, batch);
+        };
+        try (ServerFixture f = new ServerFixture(model, config("toolkit").concurrentBatches(2).build(), meeting)) {
+            CompletableFuture<Reply> first = f.postAsync("/embed", inputs(new float[][] {rows[0]}));
+            CompletableFuture<Reply> second = f.postAsync("/embed", inputs(new float[][] {rows[1]}));
+            for (int i = 0; i < 2; i++) {
+                Reply r = (i == 0 ? first : second).get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.status(), r.body());
+                assertArrayEquals(expected[i], toFloats(r.json().getAsJsonArray().get(0)), "row " + i);
+            }
+            assertEquals(List.of(1, 1), f.gate.batchRows);
+            assertEquals(2, f.get("/info").json().getAsJsonObject().getAsJsonObject("limits").get("concurrent_batches").getAsInt());
+        }
+    }
+
+    @Test
+    void automaticConcurrencyIsOneBatchPerCoreTheModelsThreadsLeave() throws Exception {
+        ServeConfig auto = config("toolkit").build();
+        // the test embedder runs each call on every physical core: one batch at a time
+        assertEquals(0, embedder.options().intraOpThreads());
+        assertEquals(1, EmbeddingServer.concurrentBatches(head(), auto));
+        try (Embedder single = Embedder.open(TestModels.toolkit(), EmbedderOptions.builder().intraOpThreads(1).build())) {
+            ServedModel m = new ServedModel(single, null);
+            assertEquals(CpuCores.physical(), EmbeddingServer.concurrentBatches(m, auto));
+            assertEquals(3, EmbeddingServer.concurrentBatches(m, config("toolkit").concurrentBatches(3).build()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("toolkit").concurrentBatches(257));
+        assertEquals("--concurrent-batches must be in [0, 256], got 257", e.getMessage());
+    }
+
+    @Test
+    void bodiesOverTheInlineSizeAreAnsweredLikeSmallOnes() throws Exception {
+        float[][] rows = TestModels.randomRows(17, 120, 16, 0, 1);
+        String body = inputs(rows);
+        assertTrue(body.length() > ApiHandler.INLINE_BODY_BYTES, "the request must be over the inline size: " + body.length());
+        float[][] expected = unbatched(embedder, rows);
+        try (ServerFixture f = new ServerFixture(head(), config("toolkit").build(), false)) {
+            Reply r = f.post("/embed", body);
+            assertEquals(200, r.status(), r.body());
+            JsonArray a = r.json().getAsJsonArray();
+            assertEquals(rows.length, a.size());
+            for (int i = 0; i < rows.length; i++) {
+                assertArrayEquals(expected[i], toFloats(a.get(i)), "row " + i);
+            }
+            // a bad large body gets its one-line error from the pool thread as well
+            Reply bad = f.post("/embed", body.replace("]]}", ",\"x\"]]}"));
+            assertEquals(400, bad.status(), bad.body());
+            assertFalse(bad.error().contains("\n"), bad.error());
         }
     }
 

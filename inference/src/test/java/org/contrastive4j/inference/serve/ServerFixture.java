@@ -40,6 +40,14 @@ final class ServerFixture implements AutoCloseable {
         this.base = server.url();
     }
 
+    /** A server whose batches run on {@code backend} (which may call the model itself). */
+    ServerFixture(ServedModel model, ServeConfig config, BatchBackend backend) throws IOException {
+        this.model = model;
+        this.gate = new Gate(backend, false);
+        this.server = EmbeddingServer.start(model, config, gate);
+        this.base = server.url();
+    }
+
     static ServeConfig.Builder config(String name) {
         return ServeConfig.builder(name).port(0);
     }
