@@ -7,6 +7,8 @@
 # (src/bench/java) against it with Fashion-MNIST test images as PNG, then stops the server with SIGTERM and checks
 # that it exits 0. Results: inference/target/bench/serve/{results.md,soak.csv,soak.png}. SERVER_JAVA_OPTS, when set, go
 # to the server's JVM, e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/s.jfr,delay=35s" to profile it.
+# INTERLEAVED (default 64:6x5) is the comparison with the in-process Embedder taken in turns: 64 clients for 5 s, then
+# the Embedder for 5 s, 6 times over (0 slices skip it); see ServeLoad.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
@@ -34,7 +36,7 @@ echo "server pid $SERVER on port $PORT${SERVE_OPTIONS:+ (${SERVE_OPTIONS[*]})}; 
 
 "$JAVA" -Xmx1g -cp "inference/target/test-classes:inference/target/classes:$(cat inference/target/bench/cp.txt)" \
     org.contrastive4j.inference.bench.ServeLoad "http://127.0.0.1:$PORT" "$SERVER" "$MODEL" data/fashion-mnist-subset \
-    "$OUT" "$PHASES" "$SOAK"
+    "$OUT" "$PHASES" "$SOAK" "${INTERLEAVED:-64:6x5}"
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM "$SERVER"

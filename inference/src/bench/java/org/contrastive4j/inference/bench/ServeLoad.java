@@ -47,8 +47,14 @@ import org.contrastive4j.inference.EmbedderOptions;
  * after the phases so that machine load shows up as a spread. Writes a Markdown table, a CSV of the soak's RSS and
  * throughput, and a PNG of it.
  *
+ * <p>Then the comparison that the target is judged on, interleaved: C clients for S seconds, then the in-process
+ * reference for S seconds, N times over ({@code C:NxS}), so that both see the same machine. On a shared VM the
+ * machine's speed drifts by 10-20 % over minutes, and a reference measured only before and after the phases can be
+ * off by that much; the interleaved ratio is the sum of requests over the server's seconds against the sum of images
+ * over the reference's seconds, with the spread of the slices' own ratios beside it.
+ *
  * <p>Usage: ServeLoad URL SERVER_PID MODEL IDX_DIR OUT_DIR [PHASES=1:30,16:30,64:30] [SOAK=64:600]
- * (phase = clients:seconds; a soak of 0 seconds skips it).
+ * [INTERLEAVED=64:6x5] (phase = clients:seconds; a soak of 0 seconds skips it, an interleaved count of 0 too).
  */
 public final class ServeLoad {
 
@@ -71,6 +77,7 @@ public final class ServeLoad {
         Path out = Files.createDirectories(Path.of(args[4]));
         String phases = args.length > 5 ? args[5] : "1:30,16:30,64:30";
         String soak = args.length > 6 ? args[6] : "64:600";
+        String interleaved = args.length > 7 ? args[7] : "64:6x5";
 
         List<byte[]> requests = requests(url, images, 1000);
         System.out.printf(Locale.ROOT, "%d request bodies of one %s image each (%.0f bytes on average)%n", requests.size(),
@@ -112,6 +119,14 @@ public final class ServeLoad {
                         r.perServerCpuSecond() / refCpu));
             }
         }
+        Matcher im = Pattern.compile("(\\d+):(\\d+)x(\\d+)").matcher(interleaved);
+        if (!im.matches()) {
+            throw new IllegalArgumentException("INTERLEAVED must be C:NxS, got " + interleaved);
+        }
+        if (Integer.parseInt(im.group(2)) > 0) {
+            md.append('\n').append(interleaved(url, pid, requests, model, images, Integer.parseInt(im.group(1)),
+                    Integer.parseInt(im.group(2)), Integer.parseInt(im.group(3))));
+        }
         String[] s = soak.split(":");
         if (Integer.parseInt(s[1]) > 0) {
             List<double[]> samples = new ArrayList<>();
@@ -132,6 +147,66 @@ public final class ServeLoad {
         }
         Files.writeString(out.resolve("results.md"), md);
         System.out.print(md);
+    }
+
+    /**
+     * {@code slices} times: {@code clients} clients for {@code seconds} (after the phase's own 2 s of warm-up), then
+     * the in-process reference for {@code seconds} while the server idles. Returns the Markdown lines of the result.
+     */
+    private static String interleaved(URI url, long pid, List<byte[]> requests, Path model, Samples images, int clients,
+            int slices, int seconds) throws Exception {
+        Samples batch = images.head(REFERENCE_BATCH);
+        long requestsDone = 0;
+        double serverSeconds = 0;
+        long imagesDone = 0;
+        double referenceSeconds = 0;
+        double minRatio = Double.MAX_VALUE;
+        double maxRatio = 0;
+        StringBuilder perSlice = new StringBuilder();
+        try (Embedder e = Embedder.open(model, EmbedderOptions.builder().batchSize(REFERENCE_BATCH).build())) {
+            warmUp(e, batch);
+            for (int i = 0; i < slices; i++) {
+                Result r = phase(url, pid, requests, clients, seconds, null);
+                if (r.errors() > 0) {
+                    throw new IllegalStateException(r.errors() + " errors in interleaved slice " + (i + 1));
+                }
+                long n = 0;
+                long t0 = System.nanoTime();
+                long end = t0 + seconds * 1_000_000_000L;
+                while (System.nanoTime() < end) {
+                    e.embed(batch);
+                    n += REFERENCE_BATCH;
+                }
+                double refWall = (System.nanoTime() - t0) / 1e9;
+                requestsDone += r.requests();
+                serverSeconds += r.requests() / r.perSecond();
+                imagesDone += n;
+                referenceSeconds += refWall;
+                double ratio = r.perSecond() / (n / refWall);
+                minRatio = Math.min(minRatio, ratio);
+                maxRatio = Math.max(maxRatio, ratio);
+                String line = String.format(Locale.ROOT, "slice %d: %.0f requests/s, reference %.0f images/s, ratio %.3f%n", i + 1,
+                        r.perSecond(), n / refWall, ratio);
+                System.out.print(line);
+                perSlice.append("- ").append(line);
+            }
+        }
+        double server = requestsDone / serverSeconds;
+        double reference = imagesDone / referenceSeconds;
+        String result = String.format(Locale.ROOT, "interleaved, %d slices of %d s each: %d clients %.0f requests/s, in-process "
+                + "Embedder at batch %d %.0f images/s: **%.3f** of its images/s (slices %.3f to %.3f)%n%n", slices, seconds, clients,
+                server, REFERENCE_BATCH, reference, server / reference, minRatio, maxRatio);
+        System.out.print(result);
+        return result + perSlice;
+    }
+
+    private static void warmUp(Embedder e, Samples batch) {
+        // Warmed for a fixed time rather than a few calls, so that the JIT has compiled the embedding path before
+        // the clock starts.
+        long warm = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < warm) {
+            e.embed(batch);
+        }
     }
 
     /** One raw HTTP/1.1 request per image: {"images": ["<base64 PNG>"]}. */
@@ -174,13 +249,9 @@ public final class ServeLoad {
     private static Rate reference(Path model, Samples images, int seconds) throws IOException {
         Samples batch = images.head(REFERENCE_BATCH);
         try (Embedder e = Embedder.open(model, EmbedderOptions.builder().batchSize(REFERENCE_BATCH).build())) {
-            // Warmed for a fixed time rather than a few calls, so that the JIT has compiled the embedding path before
-            // the clock starts. (The reference before the phases still tends to read lower than the one after them;
-            // the ratio uses their mean.)
-            long warm = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
-            while (System.nanoTime() < warm) {
-                e.embed(batch);
-            }
+            // (The reference before the phases still tends to read lower than the one after them; the ratio uses their
+            // mean, and the interleaved comparison sidesteps the drift.)
+            warmUp(e, batch);
             long n = 0;
             double cpu0 = cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
