@@ -170,13 +170,8 @@ public final class ServeLoad {
                 if (r.errors() > 0) {
                     throw new IllegalStateException(r.errors() + " errors in interleaved slice " + (i + 1));
                 }
-                long n = 0;
                 long t0 = System.nanoTime();
-                long end = t0 + seconds * 1_000_000_000L;
-                while (System.nanoTime() < end) {
-                    e.embed(batch);
-                    n += REFERENCE_BATCH;
-                }
+                long n = embedFor(e, batch, seconds);
                 double refWall = (System.nanoTime() - t0) / 1e9;
                 requestsDone += r.requests();
                 serverSeconds += r.requests() / r.perSecond();
@@ -198,6 +193,17 @@ public final class ServeLoad {
                 server, REFERENCE_BATCH, reference, server / reference, minRatio, maxRatio);
         System.out.print(result);
         return result + perSlice;
+    }
+
+    /** Embeds {@code batch} again and again for {@code seconds}; returns the images embedded. */
+    private static long embedFor(Embedder e, Samples batch, int seconds) {
+        long n = 0;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            e.embed(batch);
+            n += batch.size();
+        }
+        return n;
     }
 
     private static void warmUp(Embedder e, Samples batch) {
@@ -252,14 +258,9 @@ public final class ServeLoad {
             // (The reference before the phases still tends to read lower than the one after them; the ratio uses their
             // mean, and the interleaved comparison sidesteps the drift.)
             warmUp(e, batch);
-            long n = 0;
             double cpu0 = cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
-            long end = t0 + seconds * 1_000_000_000L;
-            while (System.nanoTime() < end) {
-                e.embed(batch);
-                n += REFERENCE_BATCH;
-            }
+            long n = embedFor(e, batch, seconds);
             double wall = (System.nanoTime() - t0) / 1e9;
             return new Rate(n / wall, n / (cpuSeconds(ProcessHandle.current().pid()) - cpu0));
         }
