@@ -56,10 +56,12 @@ final class AccessLog implements AutoCloseable {
 
     /** Queues one line (or, with {@link #MAX_PENDING} waiting or after {@link #close()}, writes it here). */
     void log(String line) {
-        if (closed || pending.incrementAndGet() > MAX_PENDING) {
-            if (!closed) {
-                pending.decrementAndGet();
-            }
+        if (closed) {
+            sink.accept(line);
+            return;
+        }
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
             sink.accept(line);
             return;
         }
