@@ -33,6 +33,11 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, message);
     }
 
+    /** 503 with {@code Retry-After: 1}: the server is stopping and takes no new work. */
+    static ApiException shuttingDown() {
+        return new ApiException(503, "the server is shutting down", 1);
+    }
+
     /** The HTTP status. */
     int status() {
         return status;

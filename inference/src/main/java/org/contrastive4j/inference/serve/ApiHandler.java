@@ -117,7 +117,7 @@ final class ApiHandler extends Handler.Abstract {
         answering(x, () -> {
             if (stopping) {
                 x.closeAfter = true;
-                throw new ApiException(503, "the server is shutting down", 1);
+                throw ApiException.shuttingDown();
             }
             dispatch(x);
         });
@@ -378,7 +378,7 @@ final class ApiHandler extends Handler.Abstract {
                     try {
                         pool.execute(() -> answering(x, () -> then.accept(body)));
                     } catch (RejectedExecutionException e) {
-                        throw new ApiException(503, "the server is shutting down", 1);
+                        throw ApiException.shuttingDown();
                     }
                     return;
                 }

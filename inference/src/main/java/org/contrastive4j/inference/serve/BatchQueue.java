@@ -143,7 +143,7 @@ final class BatchQueue implements AutoCloseable {
                 arriving--;
             }
             if (closing) {
-                throw new ApiException(503, "the server is shutting down", 1);
+                throw ApiException.shuttingDown();
             }
             if (queuedRows + job.rows > maxQueueRows) {
                 throw new ApiException(503, "the queue is full (" + queuedRows + " rows waiting, --max-queue-rows "
